@@ -1,0 +1,65 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { Worker } from 'bullmq';
+import {
+  JOB_NAMES,
+  buildHandlerMap,
+  createJobProducer,
+  createRedisConnection,
+  jobIdFor,
+  type AnyJobHandler,
+} from './index.js';
+
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const prefix = `t:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+const noop = async () => undefined;
+
+describe('handler map', () => {
+  const all = JOB_NAMES.map((name) => ({ name, handle: noop }) as AnyJobHandler);
+  it('accepts exactly one handler per job of the chosen queues', () => {
+    expect(buildHandlerMap(all, ['image', 'deadline', 'notify']).size).toBe(JOB_NAMES.length);
+    expect(buildHandlerMap(all.filter((h) => h.name === 'image.process'), ['image']).size).toBe(1);
+  });
+  it('refuses to start when a job has no handler', () => {
+    expect(() => buildHandlerMap([], ['image'])).toThrow(/"image.process" has no handler/);
+  });
+  it('refuses to start when a job has two handlers', () => {
+    expect(() => buildHandlerMap([...all, { name: 'notify.deliver', handle: noop }], ['notify'])).toThrow(/two handlers/);
+  });
+});
+
+describe('producer (real Redis)', () => {
+  const conn = createRedisConnection(redisUrl, 'producer');
+  const wconn = createRedisConnection(redisUrl, 'worker');
+  const producer = createJobProducer(conn, prefix);
+  afterAll(async () => {
+    await producer.queue('image').obliterate({ force: true });
+    await producer.close();
+    await conn.quit();
+    await wconn.quit();
+  });
+
+  it('enqueues the same logical job once, however often it is added', async () => {
+    await producer.add('image.process', { imageId: 'img-1' });
+    await producer.add('image.process', { imageId: 'img-1' });
+    await producer.addBulk('image.process', [{ imageId: 'img-1' }, { imageId: 'img-2' }]);
+    const counts = await producer.queue('image').getJobCounts('waiting');
+    expect(counts.waiting).toBe(2);
+    expect(jobIdFor('image.process', { imageId: 'img-1' })).toBe('image.process__img-1');
+  });
+
+  it('delivers the typed payload to a worker under the run prefix', async () => {
+    const seen: unknown[] = [];
+    const worker = new Worker('image', async (job) => void seen.push([job.name, job.data]), { connection: wconn, prefix });
+    await new Promise<void>((resolve) => {
+      const check = () => (seen.length >= 2 ? resolve() : setTimeout(check, 20));
+      check();
+    });
+    await worker.close();
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        ['image.process', { imageId: 'img-1' }],
+        ['image.process', { imageId: 'img-2' }],
+      ]),
+    );
+  });
+});

@@ -1,0 +1,1 @@
+export * from './blob-storage.js';
