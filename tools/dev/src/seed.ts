@@ -1,0 +1,126 @@
+import { encryptIdNumber, hashIdNumber, hashPassword } from '@exam/auth';
+import type { PrismaClient } from '@exam/db';
+import { DEFAULT_CATALOG, parseBeijingTime } from '@exam/domain';
+import { DEMO_DISTRICT, DEMO_PASSWORDS, DEMO_SITES, DEMO_STAFF, demoCandidates, type DemoCandidate } from './demo-data.js';
+
+export interface SeedKeys {
+  idEncKey: string;
+  idHashKey: string;
+}
+
+export interface SeedResult {
+  created: boolean;
+  demoYearCode: string;
+  candidates: DemoCandidate[];
+}
+
+const DAY = 24 * 3600_000;
+
+/** Seeds the demo data once; a second run finds it and changes nothing. */
+export async function seedDemo(prisma: PrismaClient, keys: SeedKeys, now = new Date()): Promise<SeedResult> {
+  const demoYearCode = '2027';
+  const candidates = demoCandidates(demoYearCode, 20);
+  const existing = await prisma.examYear.findUnique({
+    where: { districtCode_code: { districtCode: DEMO_DISTRICT.code, code: demoYearCode } },
+  });
+  if (existing) return { created: false, demoYearCode, candidates };
+
+  const [candidateHash, staffHash] = await Promise.all([
+    hashPassword(DEMO_PASSWORDS.candidate),
+    hashPassword(DEMO_PASSWORDS.staff),
+  ]);
+
+  await prisma.$transaction(
+    async (tx) => {
+      const sites = new Map<string, string>();
+      for (const s of DEMO_SITES) {
+        const site = await tx.examSite.upsert({
+          where: { districtCode_code: { districtCode: DEMO_DISTRICT.code, code: s.code } },
+          update: {},
+          create: { districtCode: DEMO_DISTRICT.code, code: s.code, name: s.name },
+        });
+        sites.set(s.code, site.id);
+      }
+
+      const years = [
+        {
+          code: demoYearCode,
+          name: '2027年医师资格考试（演示）',
+          uploadStart: new Date(now.getTime() - DAY),
+          uploadEnd: new Date(now.getTime() + 30 * DAY),
+        },
+        {
+          code: '2026',
+          name: '2026年医师资格考试',
+          uploadStart: parseBeijingTime('2026-01-29 10:00'),
+          uploadEnd: parseBeijingTime('2026-02-11 24:00'),
+        },
+      ];
+      const yearIds = new Map<string, string>();
+      for (const y of years) {
+        const year = await tx.examYear.create({
+          data: { ...y, districtCode: DEMO_DISTRICT.code, districtName: DEMO_DISTRICT.name },
+        });
+        yearIds.set(y.code, year.id);
+        await tx.materialCategory.createMany({
+          data: DEFAULT_CATALOG.map((c, i) => ({
+            examYearId: year.id,
+            code: c.code,
+            name: c.name,
+            description: c.description,
+            minCount: c.minCount,
+            maxCount: c.maxCount,
+            appliesTo: { ...c.appliesTo },
+            sortOrder: i,
+          })),
+        });
+      }
+
+      const rows = [
+        ...candidates.map((c) => ({ c, yearCode: demoYearCode })),
+        // two candidates of the manual's year, whose window has passed
+        ...demoCandidates('2026', 2, 101).map((c) => ({ c, yearCode: '2026' })),
+      ];
+      for (const { c, yearCode } of rows) {
+        const candidate = await tx.candidate.create({
+          data: {
+            examYearId: yearIds.get(yearCode)!,
+            siteId: sites.get(c.siteCode)!,
+            registrationNo: c.registrationNo,
+            name: c.name,
+            candidateType: c.candidateType,
+            attributes: c.attributes,
+            unitName: c.unitName,
+            unitEmail: c.unitEmail,
+            phone: c.phone,
+            email: c.email,
+            idNumberEnc: encryptIdNumber(keys.idEncKey, c.idNumber),
+            idNumberHash: hashIdNumber(keys.idHashKey, c.idNumber),
+            passwordHash: c.activated ? candidateHash : null,
+            activatedAt: c.activated ? now : null,
+          },
+        });
+        await tx.dossier.create({
+          data: { candidateId: candidate.id, examYearId: candidate.examYearId, siteId: candidate.siteId },
+        });
+      }
+
+      for (const s of DEMO_STAFF) {
+        await tx.user.upsert({
+          where: { username: s.username },
+          update: {},
+          create: {
+            username: s.username,
+            displayName: s.displayName,
+            role: s.role,
+            districtCode: DEMO_DISTRICT.code,
+            siteId: s.siteCode ? sites.get(s.siteCode)! : null,
+            passwordHash: staffHash,
+          },
+        });
+      }
+    },
+    { timeout: 60_000 },
+  );
+  return { created: true, demoYearCode, candidates };
+}

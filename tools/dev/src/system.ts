@@ -1,0 +1,218 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { applyMigrations, createPrismaClient } from '@exam/db';
+import { startWebServer } from '@exam/web-server';
+import { startEmbeddedPostgres } from './embedded-postgres.js';
+import { startMailSink } from './mail-sink.js';
+import { spawnTs, waitForHttp, type ManagedProcess } from './processes.js';
+import { ensureRedis, redact } from './redis.js';
+import { loadOrCreateDevSecrets } from './secrets.js';
+import { seedDemo, type SeedResult } from './seed.js';
+
+export const DEFAULT_PORTS = {
+  shell: 4200,
+  candidate_upload: 4201,
+  site_review: 4202,
+  district_review: 4203,
+  identity: 3101,
+  material: 3102,
+  review: 3103,
+  notification: 3104,
+  workers: 3105,
+  smtp: 2525,
+  pglite: 54329,
+  redis: 6380,
+};
+export type Ports = typeof DEFAULT_PORTS;
+
+export const SERVICES = ['identity', 'material', 'review', 'notification'] as const;
+export const REMOTES = [
+  { name: 'candidate_upload', dir: 'candidate-upload' },
+  { name: 'site_review', dir: 'site-review' },
+  { name: 'district_review', dir: 'district-review' },
+] as const;
+export type RemoteName = (typeof REMOTES)[number]['name'];
+
+export interface SystemOptions {
+  /** repository root */
+  root: string;
+  /** where embedded data lives (default <root>/.data) */
+  dataDir?: string;
+  databaseUrl?: string;
+  redisUrl?: string;
+  smtpUrl?: string;
+  queuePrefix?: string;
+  ports?: Partial<Ports>;
+  /** build the front ends first (Nx cache makes a second build instant); default true */
+  build?: boolean;
+  /** hide child output (tests) */
+  quiet?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface RunningSystem {
+  url: string;
+  ports: Ports;
+  databaseUrl: string;
+  redisUrl: string;
+  queuePrefix: string;
+  dataDir: string;
+  seed: SeedResult;
+  /** stop one remote's static server (to see the fallback) */
+  stopRemote(name: RemoteName): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Brings the whole system up. Everything it started is stopped by `stop()`, in reverse order. */
+export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
+  const root = resolve(opts.root);
+  const dataDir = resolve(opts.dataDir ?? join(root, '.data'));
+  const ports: Ports = { ...DEFAULT_PORTS, ...opts.ports };
+  const log = opts.log ?? ((l: string) => console.log(l));
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const s of stops.reverse()) await s().catch((e: unknown) => console.error(e));
+    stops.length = 0;
+  };
+  mkdirSync(dataDir, { recursive: true });
+
+  try {
+    const secrets = loadOrCreateDevSecrets(dataDir);
+
+    // 1. Postgres: DATABASE_URL, else embedded PGlite with its data under .data/pglite
+    let databaseUrl = opts.databaseUrl;
+    if (!databaseUrl) {
+      log(`• 启动内置 PostgreSQL (PGlite) / starting embedded PostgreSQL on 127.0.0.1:${ports.pglite} …`);
+      const pg = await startEmbeddedPostgres({ dataDir: join(dataDir, 'pglite'), port: ports.pglite });
+      stops.push(pg.stop);
+      databaseUrl = pg.url;
+    }
+    log('• 应用数据库迁移 / applying migrations …');
+    await applyMigrations(databaseUrl);
+
+    // 2. Redis
+    const redis = await ensureRedis({ url: opts.redisUrl, dataDir: join(dataDir, 'redis'), port: ports.redis });
+    stops.push(redis.stop);
+    log(`• Redis: ${redact(redis.url)} (${redis.source})`);
+
+    // 3. Mail: real SMTP when SMTP_URL is set, else an in-process sink writing .data/mail/*.eml
+    let smtpUrl = opts.smtpUrl;
+    if (!smtpUrl) {
+      const sink = await startMailSink({ port: ports.smtp, dir: join(dataDir, 'mail') });
+      stops.push(sink.close);
+      smtpUrl = `smtp://127.0.0.1:${sink.port}`;
+      log(`• 邮件沙箱 / mail sink: ${smtpUrl} → ${join(dataDir, 'mail')}`);
+    }
+
+    // 4. Demo data (idempotent)
+    const prisma = createPrismaClient(databaseUrl);
+    let seed: SeedResult;
+    try {
+      seed = await seedDemo(prisma, { idEncKey: secrets.ID_ENC_KEY, idHashKey: secrets.ID_HASH_KEY });
+    } finally {
+      await prisma.$disconnect();
+    }
+    log(seed.created ? '• 已写入演示数据 / demo data seeded' : '• 演示数据已存在 / demo data kept');
+
+    // 5. Front ends (each remote its own dist)
+    if (opts.build !== false) {
+      log('• 构建前端 / building the shell and the three micro-frontends (cached after the first time) …');
+      const r = spawnSync(
+        process.execPath,
+        [join(root, 'node_modules/nx/bin/nx.js'), 'run-many', '-t', 'build', '-p', 'shell', ...REMOTES.map((x) => x.dir), '--output-style=stream'],
+        { cwd: root, stdio: opts.quiet ? 'pipe' : 'inherit', env: { ...process.env, NX_DAEMON: 'false' } },
+      );
+      if (r.status !== 0) throw new Error(`front-end build failed:\n${r.stdout ?? ''}${r.stderr ?? ''}`);
+    }
+
+    // 6. Services and workers (child processes)
+    const queuePrefix = opts.queuePrefix ?? 'exam';
+    const common: Record<string, string> = {
+      NODE_ENV: 'development',
+      DATABASE_URL: databaseUrl,
+      DATABASE_POOL_MAX: opts.databaseUrl ? '10' : '4',
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: queuePrefix,
+      STORAGE_DIR: join(dataDir, 'blobs'),
+      SMS_DIR: join(dataDir, 'sms'),
+      SMTP_URL: smtpUrl,
+      ID_ENC_KEY: secrets.ID_ENC_KEY,
+      ID_HASH_KEY: secrets.ID_HASH_KEY,
+      HOST: '127.0.0.1',
+    };
+    const procs: ManagedProcess[] = [];
+    let stopping = false;
+    stops.push(async () => {
+      stopping = true;
+      await Promise.all(procs.map((p) => p.stop()));
+    });
+    const onExit = (name: string) => (code: number | null) => {
+      if (!stopping) log(`! ${name} exited with code ${code}`);
+    };
+    for (const s of SERVICES) {
+      const app = `${s}-service`;
+      procs.push(
+        spawnTs(app, join(root, 'apps', app, 'src/main.ts'), { ...common, PORT: String(ports[s]) }, {
+          cwd: root,
+          quiet: opts.quiet,
+          onExit: onExit(app),
+        }),
+      );
+    }
+    procs.push(
+      spawnTs('workers', join(root, 'apps/workers/src/main.ts'), { ...common, WORKER_HEALTH_PORT: String(ports.workers) }, {
+        cwd: root,
+        quiet: opts.quiet,
+        onExit: onExit('workers'),
+      }),
+    );
+
+    // 7. Static servers: each remote on its own port like a separate deployment; the shell's
+    //    server is the gateway: /api/<service> is proxied, /remotes.json points at the remotes.
+    const remoteServers = new Map<RemoteName, { close(): Promise<void> }>();
+    for (const r of REMOTES) {
+      const srv = await startWebServer({ root: join(root, 'dist/apps', r.dir), port: ports[r.name], cors: true });
+      remoteServers.set(r.name, srv);
+      stops.push(async () => {
+        if (remoteServers.has(r.name)) await srv.close();
+      });
+    }
+    const remotesJson = (host: string) =>
+      JSON.stringify(
+        Object.fromEntries(REMOTES.map((r) => [r.name, `http://${host}:${ports[r.name]}/mf-manifest.json`])),
+      );
+    const shell = await startWebServer({
+      root: join(root, 'dist/apps/shell'),
+      port: ports.shell,
+      spa: true,
+      proxy: Object.fromEntries(SERVICES.map((s) => [`/api/${s}`, `http://127.0.0.1:${ports[s]}`])),
+      extraFiles: { "/remotes.json": () => remotesJson(process.env.PUBLIC_HOST ?? "localhost") },
+    });
+    stops.push(shell.close);
+
+    await Promise.all([
+      ...SERVICES.map((s) => waitForHttp(`http://127.0.0.1:${ports[s]}/readyz`)),
+      waitForHttp(`http://127.0.0.1:${ports.workers}/readyz`),
+    ]);
+
+    return {
+      url: `http://localhost:${ports.shell}`,
+      ports,
+      databaseUrl,
+      redisUrl: redis.url,
+      queuePrefix,
+      dataDir,
+      seed,
+      async stopRemote(name) {
+        const srv = remoteServers.get(name);
+        remoteServers.delete(name);
+        await srv?.close();
+      },
+      stop: stopAll,
+    };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}

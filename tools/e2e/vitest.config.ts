@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// Browser tests: the whole system started by the same code as `npm start`, driven by
+// playwright-core in Debian's chromium. Run by `npm test` after the build step.
+export default defineConfig({
+  resolve: { tsconfigPaths: true },
+  test: {
+    name: 'e2e',
+    root: 'tools/e2e',
+    include: ['src/**/*.e2e.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 240_000,
+    fileParallelism: false,
+  },
+});
