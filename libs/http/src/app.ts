@@ -1,0 +1,98 @@
+import express, { type Request, type Response, type Router } from 'express';
+import helmet from 'helmet';
+import cookieParser from 'cookie-parser';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from './logger.js';
+import { requestId } from './request-id.js';
+import { errorHandler, notFoundHandler, type ErrorMapper } from './errors.js';
+import { runReadiness, type ReadinessCheck } from './readiness.js';
+
+export type ServiceName = 'identity' | 'material' | 'review' | 'notification';
+
+export interface ServiceAppOptions {
+  service: ServiceName;
+  logger: Logger;
+  /** Named readiness checks, run by /readyz (e.g. { db: pgReadiness(prisma), redis: redisReadiness(redis) }). */
+  readiness: Record<string, ReadinessCheck>;
+  /** Express `trust proxy` (true, a hop count or e.g. 'loopback, uniquelocal'), so req.ip is the client's address behind the gateway. */
+  trustProxy?: boolean | string | number;
+  /** Mounts the service's routes on the router that lives at /api/<service>. */
+  routes: (router: Router) => void;
+  /** Middleware for the service router before its routes (e.g. authMiddleware). Health routes come first. */
+  beforeRoutes?: (router: Router) => void;
+  /** Translates service-specific errors (e.g. multer's) into DomainErrors for the error handler. */
+  mapError?: ErrorMapper;
+  /** JSON body limit (default 100kb). */
+  jsonLimit?: string;
+}
+
+function pathOf(url: string | undefined): string {
+  return (url ?? '').split('?')[0] ?? '';
+}
+
+function healthRoutes(router: Router, readiness: Record<string, ReadinessCheck>, logger: Logger): void {
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/readyz', async (_req, res) => {
+    const r = await runReadiness(readiness);
+    if (r.ok) {
+      res.json({ status: 'ok', checks: r.checks });
+      return;
+    }
+    for (const name of r.failed) logger.warn({ check: name, err: r.errors[name] }, 'readiness check failed');
+    res.status(503).json({ status: 'unavailable', checks: r.checks, failed: r.failed });
+  });
+}
+
+/**
+ * The Express app of one service: security headers, request ids, JSON access logs, a JSON body parser,
+ * the service's routes under /api/<service>, /healthz and /readyz (at / and under /api/<service>),
+ * a JSON 404 and the single error handler.
+ */
+export function createServiceApp(opts: ServiceAppOptions): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', opts.trustProxy ?? false);
+  app.set('query parser', 'simple');
+
+  app.use(requestId());
+  const isProbe = (url: string | undefined) => /(^|\/)(healthz|readyz)$/.test(pathOf(url));
+  app.use(
+    pinoHttp({
+      logger: opts.logger,
+      genReqId: (req) => req.id,
+      wrapSerializers: false,
+      serializers: {
+        req: (req: Request) => ({ id: req.id, method: req.method, path: pathOf(req.originalUrl ?? req.url) }),
+        res: (res: Response) => ({ statusCode: res.statusCode }),
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+      customSuccessMessage: (req, res) => `${req.method} ${pathOf((req as Request).originalUrl ?? req.url)} ${res.statusCode}`,
+      customErrorMessage: (req, res) => `${req.method} ${pathOf((req as Request).originalUrl ?? req.url)} ${res.statusCode}`,
+      autoLogging: { ignore: (req) => isProbe(req.url) },
+      quietReqLogger: true,
+    }),
+  );
+  app.use(helmet());
+  app.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  app.use(express.json({ limit: opts.jsonLimit ?? '100kb' }));
+  app.use(cookieParser());
+
+  const root = express.Router();
+  healthRoutes(root, opts.readiness, opts.logger);
+  app.use(root);
+
+  const router = express.Router();
+  healthRoutes(router, opts.readiness, opts.logger);
+  opts.beforeRoutes?.(router);
+  opts.routes(router);
+  app.use(`/api/${opts.service}`, router);
+
+  app.use(notFoundHandler());
+  app.use(errorHandler(opts.mapError));
+  return app;
+}

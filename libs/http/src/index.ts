@@ -1,0 +1,6 @@
+export { createLogger, LOG_REDACT_PATHS, type Logger } from './logger.js';
+export { createServiceApp, type ServiceName, type ServiceAppOptions } from './app.js';
+export { parse, errorHandler, notFoundHandler, toErrorResponse, type ErrorMapper } from './errors.js';
+export { requestId, REQUEST_ID_HEADER } from './request-id.js';
+export { startHttpServer, onShutdown, type HttpServerHandle, type StartHttpServerOptions } from './server.js';
+export { pgReadiness, redisReadiness, runReadiness, type ReadinessCheck, type ReadinessResult } from './readiness.js';
