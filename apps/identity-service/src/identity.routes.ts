@@ -1,8 +1,7 @@
 import type { Router } from 'express';
-import { loginSchema, SESSION_COOKIE, type MeResponse } from '@exam/api';
+import { activateSchema, loginSchema, SESSION_COOKIE, type MeResponse } from '@exam/api';
 import { parse } from '@exam/http';
 import { clearSessionCookies, requireAuth, setSessionCookies, type SessionService } from '@exam/auth';
-import { activateSchema } from './identity.schemas.js';
 import type { IdentityService, LoginResult } from './identity.service.js';
 
 export interface IdentityRoutesDeps {

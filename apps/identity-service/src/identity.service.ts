@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '@exam/db';
-import type { LoginRequest, SessionUser } from '@exam/api';
+import type { ActivateRequest, LoginRequest, SessionUser } from '@exam/api';
 import { DomainError } from '@exam/domain';
 import {
   candidateSessionUser,
@@ -19,7 +19,6 @@ import {
   type NewSession,
   type SessionService,
 } from '@exam/auth';
-import type { ActivateRequest } from './identity.schemas.js';
 
 export interface IdentityServiceDeps {
   prisma: PrismaClient;

@@ -31,6 +31,22 @@ export const staffLoginSchema = z.object({
 export const loginSchema = z.discriminatedUnion('kind', [candidateLoginSchema, staffLoginSchema]);
 export type LoginRequest = z.infer<typeof loginSchema>;
 
+/** Body of POST /api/identity/activate (首次进入：账号激活). */
+export const activateSchema = z
+  .object({
+    registrationNo: z.string({ error: '请输入报名号' }).trim().min(1, '请输入报名号').max(32, '报名号过长'),
+    idNumber: z.string({ error: '请输入身份证件号码' }).trim().min(1, '请输入身份证件号码').max(32, '身份证件号码过长'),
+    password: z
+      .string({ error: '请设置密码' })
+      .min(8, '密码至少 8 位，需同时包含字母和数字')
+      .max(128, '密码过长')
+      .regex(/[A-Za-z]/, '密码至少 8 位，需同时包含字母和数字')
+      .regex(/\d/, '密码至少 8 位，需同时包含字母和数字'),
+    confirmPassword: z.string({ error: '请再次输入密码' }),
+  })
+  .refine((v) => v.password === v.confirmPassword, { message: '两次输入的密码不一致', path: ['confirmPassword'] });
+export type ActivateRequest = z.infer<typeof activateSchema>;
+
 export interface SessionUser {
   /** user id (candidate id for candidates, staff user id otherwise) */
   id: string;
