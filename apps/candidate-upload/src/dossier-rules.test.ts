@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import type { CategoryView, DossierResponse, ImageView } from '@exam/api';
+import { canUploadTo, formatWindowTime, missingCategories } from './dossier-rules';
+import { MIN_LONG_SIDE, shrinkPlan } from './image-shrink';
+
+const image = (over: Partial<ImageView> = {}): ImageView => ({
+  id: 'i1',
+  categoryCode: 'ID_CARD',
+  state: 'READY',
+  reason: null,
+  locked: false,
+  thumbUrl: '/t',
+  previewUrl: '/p',
+  width: 10,
+  height: 10,
+  sizeBytes: 1,
+  uploadedAt: '2026-01-30T00:00:00Z',
+  ...over,
+});
+const category = (images: ImageView[], over: Partial<CategoryView> = {}): CategoryView => ({
+  code: 'ID_CARD',
+  name: '有效身份证明（正反面）',
+  description: '正反面',
+  minCount: 2,
+  maxCount: 2,
+  required: true,
+  images,
+  ...over,
+});
+const dossier = (status: DossierResponse['dossier']['status'], windowState: DossierResponse['examYear']['windowState'], categories: CategoryView[]): DossierResponse => ({
+  examYear: { id: 'y', name: '2026', windowStart: '2026-01-29T02:00:00Z', windowEnd: '2026-02-11T16:00:00Z', windowState },
+  candidate: { name: '张三', registrationNo: '1', candidateType: 'X', candidateTypeLabel: 'X', siteName: '考点', idNumberMasked: '1***' },
+  dossier: { id: 'd', status, statusLabel: '' },
+  categories,
+});
+
+describe('upload rules', () => {
+  it('offers 上传 only while the window is open and the category has room', () => {
+    const one = category([image()]);
+    expect(canUploadTo(dossier('DRAFT', 'OPEN', [one]), one)).toBe(true);
+    expect(canUploadTo(dossier('DRAFT', 'NOT_OPEN', [one]), one)).toBe(false);
+    expect(canUploadTo(dossier('DRAFT', 'CLOSED', [one]), one)).toBe(false);
+    const full = category([image(), image({ id: 'i2' })]);
+    expect(canUploadTo(dossier('DRAFT', 'OPEN', [full]), full)).toBe(false);
+    const withRejected = category([image(), image({ id: 'i2', state: 'REJECTED' })]);
+    expect(canUploadTo(dossier('DRAFT', 'OPEN', [withRejected]), withRejected)).toBe(true);
+  });
+
+  it('after a return, only categories with an unlocked image (or none) take uploads', () => {
+    const locked = category([image({ locked: true })]);
+    const unlocked = category([image({ locked: true }), image({ id: 'i2', state: 'REJECTED' })]);
+    expect(canUploadTo(dossier('RETURNED', 'CLOSED', [locked]), locked)).toBe(false);
+    expect(canUploadTo(dossier('RETURNED', 'CLOSED', [unlocked]), { ...unlocked, images: [image({ locked: true }), image({ id: 'i2', locked: false, state: 'REJECTED' })] })).toBe(true);
+    expect(canUploadTo(dossier('PENDING_SITE', 'OPEN', [locked]), locked)).toBe(false);
+  });
+
+  it('lists required categories without enough ready images', () => {
+    const d = dossier('DRAFT', 'OPEN', [category([image()]), category([], { code: 'DEGREE_CERT', minCount: 0, required: false })]);
+    expect(missingCategories(d).map((c) => c.code)).toEqual(['ID_CARD']);
+  });
+
+  it('writes the window in Beijing time, a midnight end as 24:00', () => {
+    expect(formatWindowTime('2026-01-29T02:00:00Z')).toBe('2026-01-29 10:00');
+    expect(formatWindowTime('2026-02-11T16:00:00Z', true)).toBe('2026-02-11 24:00');
+  });
+});
+
+describe('shrink plan', () => {
+  it('starts at most 2000 px, tries lower quality before smaller sizes, and never goes under the legibility floor except last', () => {
+    const plan = shrinkPlan(4000);
+    expect(plan[0]).toEqual({ longSide: 2000, quality: 0.86 });
+    expect(plan[1]?.longSide).toBe(2000);
+    expect(plan.slice(0, -1).every((s) => s.longSide >= MIN_LONG_SIDE)).toBe(true);
+    expect(plan.at(-1)?.longSide).toBe(640);
+    expect(shrinkPlan(1200)[0]?.longSide).toBe(1200);
+  });
+});

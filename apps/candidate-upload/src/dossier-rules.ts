@@ -1,0 +1,57 @@
+import type { CategoryView, DossierResponse } from '@exam/api';
+
+/** Images that count toward a category's limits (a rejected upload does not). */
+export function activeImages(category: CategoryView) {
+  return category.images.filter((image) => image.state !== 'REJECTED');
+}
+
+/** Whether the candidate may change anything at all (the server re-checks every write). */
+export function dossierEditable(d: DossierResponse): boolean {
+  if (d.dossier.status === 'DRAFT') return d.examYear.windowState === 'OPEN';
+  // After a return the named images/categories unlock until the return deadline, even after the window.
+  return d.dossier.status === 'RETURNED';
+}
+
+/**
+ * 上传 is offered while the category has room and is not locked: in DRAFT every category; after a return
+ * only categories holding an unlocked image (a replacement) or no image at all (an addition).
+ */
+export function canUploadTo(d: DossierResponse, category: CategoryView): boolean {
+  if (!dossierEditable(d)) return false;
+  if (activeImages(category).length >= category.maxCount) return false;
+  if (d.dossier.status === 'RETURNED') return category.images.length === 0 || category.images.some((image) => !image.locked);
+  return true;
+}
+
+/** Required categories below their minimum count of valid images. */
+export function missingCategories(d: DossierResponse): CategoryView[] {
+  return d.categories.filter(
+    (c) => c.minCount > 0 && c.images.filter((image) => image.state === 'READY').length < c.minCount,
+  );
+}
+
+export function hasProcessing(d: DossierResponse): boolean {
+  return d.categories.some((c) => c.images.some((image) => image.state === 'PROCESSING'));
+}
+
+const shanghai = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** `2026-01-29 10:00` in Beijing time; an end at midnight reads as the previous day's 24:00, as the manual writes it. */
+export function formatWindowTime(iso: string, isEnd = false): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const parts = Object.fromEntries(shanghai.formatToParts(date).map((p) => [p.type, p.value]));
+  if (isEnd && parts.hour === '00' && parts.minute === '00') {
+    const before = Object.fromEntries(shanghai.formatToParts(new Date(date.getTime() - 60_000)).map((p) => [p.type, p.value]));
+    return `${before.year}-${before.month}-${before.day} 24:00`;
+  }
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+}

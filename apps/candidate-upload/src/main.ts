@@ -1,0 +1,2 @@
+// Standalone entry. Async boundary: shared singletons are negotiated before React loads.
+import('./bootstrap');

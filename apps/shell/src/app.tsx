@@ -1,0 +1,69 @@
+import type { ReactNode } from 'react';
+import { Navigate, Route, Routes, useLocation } from 'react-router';
+import type { Role } from '@exam/api';
+import { useSession } from '@exam/session';
+import { Spin } from '@exam/ui';
+import { LoginPage } from './login-page';
+import { remoteApps } from './mf/remote-modules';
+import { RemoteRoute } from './remote-route';
+import { ROLE_AREAS, ROLE_HOME } from './role-home';
+import { ShellLayout } from './shell-layout';
+
+function FullPageSpin() {
+  return (
+    <div style={{ minHeight: '60vh', display: 'flex', alignItems: 'center', justifyContent: 'center' }}>
+      <Spin size="large" />
+    </div>
+  );
+}
+
+/** Lets through users whose role may open `area`; others go to login or their own home. */
+function RequireRole({ area, children }: { area: string; children: ReactNode }) {
+  const { status, user } = useSession();
+  const location = useLocation();
+  if (status === 'loading') return <FullPageSpin />;
+  if (!user) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  if (!ROLE_AREAS[user.role].includes(area)) return <Navigate to={ROLE_HOME[user.role]} replace />;
+  return children;
+}
+
+function HomeRedirect() {
+  const { status, user } = useSession();
+  if (status === 'loading') return <FullPageSpin />;
+  return <Navigate to={user ? ROLE_HOME[user.role satisfies Role] : '/login'} replace />;
+}
+
+export function ShellApp() {
+  return (
+    <Routes>
+      <Route path="/login" element={<LoginPage />} />
+      <Route element={<ShellLayout />}>
+        <Route
+          path="/candidate/*"
+          element={
+            <RequireRole area="/candidate">
+              <RemoteRoute name="candidate_upload" load={remoteApps.candidate_upload} />
+            </RequireRole>
+          }
+        />
+        <Route
+          path="/site/*"
+          element={
+            <RequireRole area="/site">
+              <RemoteRoute name="site_review" load={remoteApps.site_review} />
+            </RequireRole>
+          }
+        />
+        <Route
+          path="/district/*"
+          element={
+            <RequireRole area="/district">
+              <RemoteRoute name="district_review" load={remoteApps.district_review} />
+            </RequireRole>
+          }
+        />
+      </Route>
+      <Route path="*" element={<HomeRedirect />} />
+    </Routes>
+  );
+}

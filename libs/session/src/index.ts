@@ -1,0 +1,12 @@
+export { ApiClientError, UNAUTHORIZED_EVENT, apiFetch, isApiClientError, readCookie, type ApiFetchInit } from './api-client';
+export {
+  LOGIN_PATH,
+  LOGOUT_PATH,
+  ME_PATH,
+  SessionProvider,
+  useSession,
+  type SessionContextValue,
+  type SessionProviderProps,
+  type SessionStatus,
+} from './session-context';
+export { SessionGate, type SessionGateProps } from './session-gate';

@@ -1,0 +1,183 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, resolve, sep } from 'node:path';
+import { NO_CACHE, cacheControlFor, contentTypeFor } from './cache-rules';
+import { matchProxyRoute, proxyRequest, toProxyRoutes } from './proxy';
+
+export interface WebServerOptions {
+  /** Folder to serve (a front end's dist). */
+  root: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** Default 0.0.0.0. */
+  host?: string;
+  /** Answer unknown extension-less GET paths with index.html (the shell). */
+  spa?: boolean;
+  /** `Access-Control-Allow-Origin: *` on GET/HEAD (remotes: the shell fetches their manifest cross-origin). */
+  cors?: boolean;
+  /** Path prefix -> service origin, e.g. `{ '/api/identity': 'http://127.0.0.1:3101' }`. */
+  proxy?: Record<string, string>;
+  /** Generated files served no-cache ahead of the folder, e.g. `{ '/remotes.json': () => JSON.stringify(map) }`. */
+  extraFiles?: Record<string, () => string>;
+}
+
+export interface RunningWebServer {
+  server: Server;
+  port: number;
+  /** http://host:port (host 127.0.0.1 when listening on all interfaces). */
+  url: string;
+  close(): Promise<void>;
+}
+
+const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin',
+};
+
+function sendText(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': NO_CACHE, ...headers });
+  res.end(body);
+}
+
+/** Resolves a URL path inside root; null when it escapes root or is malformed. */
+function resolveInside(root: string, pathname: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0')) return null;
+  const file = resolve(root, '.' + decoded);
+  return file === root || file.startsWith(root + sep) ? file : null;
+}
+
+async function fileAt(path: string): Promise<{ path: string; size: number; mtimeMs: number } | null> {
+  try {
+    const s = await stat(path);
+    if (s.isFile()) return { path, size: s.size, mtimeMs: s.mtimeMs };
+    if (s.isDirectory()) return fileAt(join(path, 'index.html'));
+    return null;
+  } catch {
+    return null;
+  }
+}
+
+function sendFile(req: IncomingMessage, res: ServerResponse, file: { path: string; size: number; mtimeMs: number }, extra: Record<string, string>) {
+  const etag = `W/"${file.size.toString(16)}-${Math.floor(file.mtimeMs).toString(16)}"`;
+  const headers: Record<string, string> = {
+    ...extra,
+    'content-type': contentTypeFor(file.path),
+    'cache-control': cacheControlFor(file.path),
+    etag,
+  };
+  if (req.headers['if-none-match'] === etag) {
+    res.writeHead(304, headers);
+    res.end();
+    return;
+  }
+  res.writeHead(200, { ...headers, 'content-length': String(file.size) });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  const stream = createReadStream(file.path);
+  stream.on('error', () => res.destroy());
+  stream.pipe(res);
+}
+
+/** Serves a front-end dist folder (see WebServerOptions) and proxies `/api/<service>` to the services. */
+export async function startWebServer(options: WebServerOptions): Promise<RunningWebServer> {
+  const root = resolve(options.root);
+  const routes = toProxyRoutes(options.proxy);
+  const extraFiles = new Map(Object.entries(options.extraFiles ?? {}).map(([p, fn]) => ['/' + p.replace(/^\/+/, ''), fn]));
+  const corsHeaders: Record<string, string> = options.cors
+    ? { 'access-control-allow-origin': '*', 'access-control-allow-methods': 'GET, HEAD, OPTIONS' }
+    : {};
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const route = matchProxyRoute(routes, url.pathname);
+    if (route) {
+      proxyRequest(req, res, route);
+      return;
+    }
+
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    if (req.method === 'OPTIONS' && options.cors) {
+      res.writeHead(204, { ...corsHeaders, 'access-control-max-age': '600' });
+      res.end();
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      sendText(res, 405, 'Method Not Allowed', { allow: 'GET, HEAD' });
+      return;
+    }
+
+    const generated = extraFiles.get(url.pathname);
+    if (generated) {
+      const body = generated();
+      res.writeHead(200, {
+        ...corsHeaders,
+        'content-type': contentTypeFor(url.pathname),
+        'cache-control': NO_CACHE,
+        'content-length': String(Buffer.byteLength(body)),
+      });
+      res.end(req.method === 'HEAD' ? undefined : body);
+      return;
+    }
+
+    const target = resolveInside(root, url.pathname);
+    if (!target) {
+      sendText(res, 404, 'Not Found', corsHeaders);
+      return;
+    }
+    const file = await fileAt(target);
+    if (file) {
+      sendFile(req, res, file, corsHeaders);
+      return;
+    }
+    // SPA fallback: client-side routes have no extension; missing assets stay 404.
+    if (options.spa && extname(url.pathname) === '') {
+      const index = await fileAt(join(root, 'index.html'));
+      if (index) {
+        sendFile(req, res, index, corsHeaders);
+        return;
+      }
+    }
+    sendText(res, 404, 'Not Found', corsHeaders);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      console.error('[web-server] request failed', error);
+      if (!res.headersSent) sendText(res, 500, 'Internal Server Error');
+      else res.destroy();
+    });
+  });
+  // Uploads may be slow on phones: no request timeout on the proxy path.
+  server.requestTimeout = 0;
+
+  const host = options.host ?? '0.0.0.0';
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(options.port, host, () => {
+      server.off('error', fail);
+      ok();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return {
+    server,
+    port,
+    url: `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`,
+    close: () =>
+      new Promise<void>((ok, fail) => {
+        server.close((error) => (error ? fail(error) : ok()));
+        server.closeAllConnections();
+      }),
+  };
+}
