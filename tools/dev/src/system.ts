@@ -178,16 +178,16 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
         if (remoteServers.has(r.name)) await srv.close();
       });
     }
-    const remotesJson = (host: string) =>
-      JSON.stringify(
-        Object.fromEntries(REMOTES.map((r) => [r.name, `http://${host}:${ports[r.name]}/mf-manifest.json`])),
-      );
+    // {hostname} is filled in by the shell with the host the browser used (works from a phone on the LAN too)
+    const remotesJson = JSON.stringify(
+      Object.fromEntries(REMOTES.map((r) => [r.name, `http://{hostname}:${ports[r.name]}/mf-manifest.json`])),
+    );
     const shell = await startWebServer({
       root: join(root, 'dist/apps/shell'),
       port: ports.shell,
       spa: true,
       proxy: Object.fromEntries(SERVICES.map((s) => [`/api/${s}`, `http://127.0.0.1:${ports[s]}`])),
-      extraFiles: { "/remotes.json": () => remotesJson(process.env.PUBLIC_HOST ?? "localhost") },
+      extraFiles: { '/remotes.json': () => remotesJson },
     });
     stops.push(shell.close);
 

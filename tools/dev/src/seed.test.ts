@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decryptIdNumber, verifyPassword } from '@exam/auth';
+import { createPrismaClient, type PrismaClient } from '@exam/db';
+import { createTestDatabase } from '@exam/testing';
+import { DEMO_PASSWORDS, demoIdNumber } from './demo-data.js';
+import { seedDemo } from './seed.js';
+
+const keys = { idEncKey: randomBytes(32).toString('base64'), idHashKey: randomBytes(32).toString('base64') };
+
+describe('demo seed', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let prisma: PrismaClient;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    prisma = createPrismaClient(db.url);
+  });
+  afterAll(async () => {
+    await prisma.$disconnect();
+    await db.drop();
+  });
+
+  it('seeds an open demo year, the manual window year, 2 sites, 20 candidates of every type and the staff', async () => {
+    const now = new Date('2026-11-25T08:00:00Z');
+    const r = await seedDemo(prisma, keys, now);
+    expect(r.created).toBe(true);
+    const years = await prisma.examYear.findMany({ orderBy: { code: 'asc' } });
+    expect(years.map((y) => y.code)).toEqual(['2026', '2027']);
+    expect(years[0]!.uploadStart.toISOString()).toBe('2026-01-29T02:00:00.000Z');
+    expect(years[0]!.uploadEnd.toISOString()).toBe('2026-02-11T16:00:00.000Z');
+    expect(years[1]!.uploadStart.getTime()).toBeLessThan(now.getTime());
+    expect(years[1]!.uploadEnd.getTime()).toBeGreaterThan(now.getTime());
+
+    const demo = await prisma.candidate.findMany({ where: { examYearId: years[1]!.id }, include: { dossier: true } });
+    expect(demo).toHaveLength(20);
+    expect(new Set(demo.map((c) => c.candidateType)).size).toBe(4);
+    expect(new Set(demo.map((c) => c.siteId)).size).toBe(2);
+    expect(demo.every((c) => c.dossier?.status === 'DRAFT')).toBe(true);
+    const first = demo.find((c) => c.registrationNo === r.candidates[0]!.registrationNo)!;
+    expect(await verifyPassword(DEMO_PASSWORDS.candidate, first.passwordHash!)).toBe(true);
+    expect(decryptIdNumber(keys.idEncKey, first.idNumberEnc)).toBe(r.candidates[0]!.idNumber);
+    expect(demo.filter((c) => c.activatedAt === null)).toHaveLength(3);
+
+    const staff = await prisma.user.findMany();
+    expect(staff.map((s) => s.role).sort()).toEqual(['ADMIN', 'DISTRICT_REVIEWER', 'SITE_REVIEWER', 'SITE_REVIEWER']);
+    expect(await prisma.materialCategory.count({ where: { examYearId: years[1]!.id } })).toBe(15);
+  });
+
+  it('changes nothing when run again', async () => {
+    const before = await prisma.candidate.count();
+    expect((await seedDemo(prisma, keys)).created).toBe(false);
+    expect(await prisma.candidate.count()).toBe(before);
+  });
+});
+
+it('makes ID numbers with a valid GB 11643 check digit', () => {
+  for (let i = 1; i < 30; i++) {
+    const id = demoIdNumber(i);
+    expect(id).toMatch(/^\d{17}[\dX]$/);
+    const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const sum = id.slice(0, 17).split('').reduce((s, d, k) => s + Number(d) * w[k]!, 0);
+    expect(id[17]).toBe('10X98765432'[sum % 11]);
+  }
+});
