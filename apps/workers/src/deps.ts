@@ -1,0 +1,31 @@
+import type { PrismaClient } from '@exam/db';
+import type { EmailSender, SmsSender } from '@exam/notify';
+import type { JobProducer } from '@exam/queue';
+import type { BlobStorage } from '@exam/storage';
+
+/** Clock behind an interface so deadline rules are testable. */
+export interface Clock {
+  now(): Date;
+}
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Minimal logger (pino-compatible). */
+export interface WorkerLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** Everything the job services touch, as small interfaces. */
+export interface WorkerDeps {
+  prisma: PrismaClient;
+  storage: BlobStorage;
+  producer: JobProducer;
+  clock: Clock;
+  email: EmailSender;
+  sms: SmsSender;
+  logger: WorkerLogger;
+}
+
+/** How long something may sit PROCESSING / PENDING before the sweeper re-queues it. */
+export const STUCK_AFTER_MS = 5 * 60_000;

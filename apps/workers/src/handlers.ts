@@ -1,0 +1,10 @@
+import type { AnyJobHandler } from '@exam/queue';
+import type { WorkerDeps } from './deps.js';
+import { deadlineHandlers } from './deadline.job.js';
+import { imageHandlers } from './image.job.js';
+import { notifyHandlers } from './notify.job.js';
+
+/** Every job handler of the system (buildHandlerMap picks those of the queues a process runs). */
+export function createHandlers(deps: WorkerDeps): AnyJobHandler[] {
+  return [...imageHandlers(deps), ...deadlineHandlers(deps), ...notifyHandlers(deps)];
+}

@@ -1,0 +1,61 @@
+import { processImage } from '@exam/images';
+import { newBlobKey } from '@exam/storage';
+import type { WorkerDeps } from './deps.js';
+
+export type ImageOutcome = 'ready' | 'rejected' | 'skipped';
+
+/**
+ * Validates and normalises one uploaded image. Idempotent: only a PROCESSING, non-deleted image is touched,
+ * derivatives are written under fresh random keys before the row is updated, and the update is conditional
+ * on the row still being PROCESSING — a crash in between leaves the row PROCESSING and a retry redoes it
+ * (at worst leaving unreferenced derivative blobs). The original blob is kept as uploaded, for audit.
+ */
+export async function processUploadedImage(
+  deps: Pick<WorkerDeps, 'prisma' | 'storage' | 'clock' | 'logger'>,
+  imageId: string,
+): Promise<ImageOutcome> {
+  const { prisma, storage, clock } = deps;
+  const image = await prisma.image.findUnique({
+    where: { id: imageId },
+    select: { id: true, state: true, deletedAt: true, storageKey: true },
+  });
+  if (!image || image.deletedAt || image.state !== 'PROCESSING') return 'skipped';
+
+  const verdict = await processImage(await storage.get(image.storageKey));
+  const now = clock.now();
+  const guard = { id: image.id, state: 'PROCESSING' as const, deletedAt: null };
+
+  if (!verdict.ok) {
+    const res = await prisma.image.updateMany({
+      where: guard,
+      data: { state: 'REJECTED', reason: verdict.reason, processedAt: now },
+    });
+    return res.count ? 'rejected' : 'skipped';
+  }
+
+  const thumbKey = newBlobKey('thumbs', now);
+  const previewKey = newBlobKey('previews', now);
+  await Promise.all([storage.put(thumbKey, verdict.thumbnail.data), storage.put(previewKey, verdict.preview.data)]);
+  const res = await prisma.image.updateMany({
+    where: guard,
+    data: {
+      state: 'READY',
+      thumbKey,
+      previewKey,
+      width: verdict.width,
+      height: verdict.height,
+      sha256: verdict.sha256,
+      phash: verdict.phash,
+      sharpness: verdict.sharpness,
+      mime: verdict.mime,
+      reason: verdict.warnings.length ? verdict.warnings.join('；') : null,
+      processedAt: now,
+    },
+  });
+  if (!res.count) {
+    // deleted or processed by someone else meanwhile: our derivatives are referenced by nothing
+    await Promise.all([storage.delete(thumbKey), storage.delete(previewKey)]);
+    return 'skipped';
+  }
+  return 'ready';
+}

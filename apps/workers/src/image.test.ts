@@ -1,0 +1,75 @@
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IMAGE_REJECT_REASONS } from '@exam/domain';
+import { processUploadedImage } from './image.service.js';
+import { createFixture, seedCandidate, seedImage, seedYear, waitFor, type Fixture } from './test-fixtures.js';
+
+async function phonePhoto(): Promise<Buffer> {
+  const rows = Array.from({ length: 14 }, (_, i) => `<rect x="40" y="${60 + i * 30}" width="${600 - (i % 4) * 60}" height="12" fill="#222"/>`);
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="800" height="600"><rect width="100%" height="100%" fill="#f4f0e6"/>${rows.join('')}</svg>`;
+  return sharp(Buffer.from(svg)).jpeg({ quality: 85 }).withMetadata({ orientation: 6 }).toBuffer();
+}
+
+describe('image.process (real Postgres, Redis and BullMQ worker)', () => {
+  let f: Fixture;
+  let dossierId: string;
+  beforeAll(async () => {
+    f = await createFixture();
+    const { year, site } = await seedYear(f.prisma);
+    dossierId = (await seedCandidate(f.prisma, year.id, site.id)).dossier.id;
+    f.startWorkers(['image']);
+  });
+  afterAll(() => f?.close());
+
+  it('makes an uploaded photo READY with upright dimensions, hashes and stored thumbnail and preview', async () => {
+    const original = await phonePhoto();
+    const image = await seedImage(f, dossierId, original);
+    await f.producer.add('image.process', { imageId: image.id });
+
+    const row = await waitFor(async () => {
+      const r = await f.prisma.image.findUniqueOrThrow({ where: { id: image.id } });
+      return r.state !== 'PROCESSING' && r;
+    });
+    expect(row).toMatchObject({ state: 'READY', width: 600, height: 800, mime: 'image/jpeg', reason: null });
+    expect(row.phash).toMatch(/^[0-9a-f]{16}$/);
+    expect(row.sharpness).toBeGreaterThan(0);
+    expect(row.processedAt).toBeInstanceOf(Date);
+    expect(row.thumbKey).toMatch(/^thumbs\//);
+    expect(row.previewKey).toMatch(/^previews\//);
+    const thumb = await sharp(await f.storage.get(row.thumbKey ?? '')).metadata();
+    expect(thumb.height).toBeGreaterThan(thumb.width ?? 0);
+    expect(thumb.exif).toBeUndefined();
+    expect(await f.storage.exists(row.previewKey ?? '')).toBe(true);
+    // the original is kept as uploaded (audit)
+    expect((await f.storage.get(image.storageKey)).equals(original)).toBe(true);
+  });
+
+  it('rejects a corrupt upload with the Chinese reason', async () => {
+    const good = await phonePhoto();
+    const image = await seedImage(f, dossierId, good.subarray(0, Math.floor(good.length / 2)));
+    await f.producer.add('image.process', { imageId: image.id });
+    const row = await waitFor(async () => {
+      const r = await f.prisma.image.findUniqueOrThrow({ where: { id: image.id } });
+      return r.state !== 'PROCESSING' && r;
+    });
+    expect(row).toMatchObject({ state: 'REJECTED', reason: IMAGE_REJECT_REASONS.UNDECODABLE, thumbKey: null, previewKey: null });
+  });
+
+  it('processing the same image twice changes nothing', async () => {
+    const image = await seedImage(f, dossierId, await phonePhoto());
+    expect(await processUploadedImage(f.deps, image.id)).toBe('ready');
+    const first = await f.prisma.image.findUniqueOrThrow({ where: { id: image.id } });
+    expect(await processUploadedImage(f.deps, image.id)).toBe('skipped');
+    // and once more through the queue: the job runs and skips
+    await f.producer.add('image.process', { imageId: image.id });
+    await waitFor(async () => (await f.producer.queue('image').getJob(`image.process__${image.id}`))?.finishedOn);
+    expect(await f.prisma.image.findUniqueOrThrow({ where: { id: image.id } })).toEqual(first);
+  });
+
+  it('skips an image the candidate deleted before it was processed', async () => {
+    const image = await seedImage(f, dossierId, await phonePhoto());
+    await f.prisma.image.update({ where: { id: image.id }, data: { deletedAt: new Date() } });
+    expect(await processUploadedImage(f.deps, image.id)).toBe('skipped');
+    expect(await f.prisma.image.findUniqueOrThrow({ where: { id: image.id } })).toMatchObject({ state: 'PROCESSING', thumbKey: null });
+  });
+});

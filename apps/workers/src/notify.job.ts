@@ -1,0 +1,20 @@
+import type { JobHandler } from '@exam/queue';
+import type { WorkerDeps } from './deps.js';
+import { deliverOutbox, fanoutTransition } from './notify.service.js';
+
+export function notifyHandlers(deps: WorkerDeps): [JobHandler<'notify.fanout'>, JobHandler<'notify.deliver'>] {
+  return [
+    {
+      name: 'notify.fanout',
+      async handle({ transitionId }) {
+        await fanoutTransition(deps, transitionId);
+      },
+    },
+    {
+      name: 'notify.deliver',
+      async handle({ outboxId }, ctx) {
+        await deliverOutbox(deps, outboxId, { attemptsMade: ctx.attemptsMade });
+      },
+    },
+  ];
+}

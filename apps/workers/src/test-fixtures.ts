@@ -1,0 +1,178 @@
+// Shared set-up of the workers' integration tests: a fresh Postgres database, a unique Redis prefix, a temporary
+// blob store, a mail sink and an SMS file sink. Imported by *.test.ts only (never by main.ts).
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPrismaClient, type PrismaClient } from '@exam/db';
+import { FileSmsSender, createSmtpEmailSender, type EmailSender } from '@exam/notify';
+import { QUEUE_NAMES, createJobProducer, createRedisConnection, type JobProducer, type QueueName } from '@exam/queue';
+import { FsBlobStorage, newBlobKey } from '@exam/storage';
+import { createTestDatabase, testRedisPrefix, testRedisUrl } from '@exam/testing';
+import { startMailSink, type MailSink } from '../../../tools/dev/src/mail-sink.js';
+import type { Clock, WorkerDeps, WorkerLogger } from './deps.js';
+import { createHandlers } from './handlers.js';
+import { startWorkers, type WorkerRuntime } from './worker-runtime.js';
+
+export const quietLogger: WorkerLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+export interface Fixture {
+  prisma: PrismaClient;
+  databaseUrl: string;
+  redisUrl: string;
+  prefix: string;
+  producer: JobProducer;
+  storage: FsBlobStorage;
+  storageDir: string;
+  mailDir: string;
+  smsDir: string;
+  mailSink: MailSink;
+  email: EmailSender;
+  sms: FileSmsSender;
+  clock: Clock & { set(d: Date): void };
+  deps: WorkerDeps;
+  startWorkers(queues: QueueName[]): WorkerRuntime;
+  mails(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export async function createFixture(): Promise<Fixture> {
+  const db = await createTestDatabase();
+  const prisma = createPrismaClient(db.url, { max: 5 });
+  const redisUrl = testRedisUrl();
+  const prefix = testRedisPrefix();
+  const conn = createRedisConnection(redisUrl, 'producer');
+  const producer = createJobProducer(conn, prefix);
+  const dir = await mkdtemp(join(tmpdir(), 'workers-'));
+  const storageDir = join(dir, 'blobs');
+  const mailDir = join(dir, 'mail');
+  const smsDir = join(dir, 'sms');
+  const storage = new FsBlobStorage(storageDir);
+  const mailSink = await startMailSink({ port: 0, dir: mailDir });
+  const email = createSmtpEmailSender({ url: `smtp://127.0.0.1:${mailSink.port}`, from: '审核系统 <noreply@exam.local>' });
+  const sms = new FileSmsSender(smsDir);
+  let now: Date | undefined;
+  const clock = { now: () => now ?? new Date(), set: (d: Date) => void (now = d) };
+  const deps: WorkerDeps = { prisma, storage, producer, clock, email, sms, logger: quietLogger };
+  const runtimes: WorkerRuntime[] = [];
+
+  return {
+    prisma,
+    databaseUrl: db.url,
+    redisUrl,
+    prefix,
+    producer,
+    storage,
+    storageDir,
+    mailDir,
+    smsDir,
+    mailSink,
+    email,
+    sms,
+    clock,
+    deps,
+    startWorkers(queues) {
+      const rt = startWorkers({ queues, handlers: createHandlers(deps), redisUrl, prefix, concurrency: 4, logger: quietLogger });
+      runtimes.push(rt);
+      return rt;
+    },
+    async mails() {
+      const files = (await readdir(mailDir)).filter((f) => f.endsWith('.eml'));
+      return Promise.all(files.map((f) => readFile(join(mailDir, f), 'utf8')));
+    },
+    async close() {
+      await Promise.all(runtimes.map((r) => r.close(5_000)));
+      for (const q of QUEUE_NAMES) await producer.queue(q).obliterate({ force: true }).catch(() => undefined);
+      await producer.close();
+      await conn.quit();
+      await email.close();
+      await mailSink.close();
+      await prisma.$disconnect();
+      await db.drop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls until `check` returns a truthy value (fails after `ms`; not a timing assertion, just a bound). */
+export async function waitFor<T>(check: () => Promise<T | null | undefined | false>, ms = 20_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > until) throw new Error('waitFor: condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const uniq = () => randomBytes(4).toString('hex');
+
+export interface SeedOptions {
+  uploadEnd?: Date;
+  autoSubmitAtDeadline?: boolean;
+}
+
+export async function seedYear(prisma: PrismaClient, opts: SeedOptions = {}) {
+  const code = uniq();
+  const year = await prisma.examYear.create({
+    data: {
+      code,
+      name: '2026年医师资格考试',
+      districtCode: `D${code}`,
+      districtName: '天津考区',
+      uploadStart: new Date('2026-01-29T02:00:00Z'),
+      uploadEnd: opts.uploadEnd ?? new Date('2026-02-11T16:00:00Z'),
+      autoSubmitAtDeadline: opts.autoSubmitAtDeadline ?? true,
+    },
+  });
+  const site = await prisma.examSite.create({ data: { districtCode: year.districtCode, code: 'S01', name: '和平考点' } });
+  return { year, site };
+}
+
+export interface CandidateOptions {
+  email?: string | null;
+  phone?: string | null;
+  unitEmail?: string | null;
+  unitPhone?: string | null;
+  status?: 'DRAFT' | 'PENDING_SITE' | 'RETURNED' | 'PENDING_DISTRICT';
+}
+
+export async function seedCandidate(prisma: PrismaClient, yearId: string, siteId: string, opts: CandidateOptions = {}) {
+  const candidate = await prisma.candidate.create({
+    data: {
+      examYearId: yearId,
+      siteId,
+      registrationNo: `R${uniq()}`,
+      name: '张三',
+      candidateType: 'GRADUATE',
+      unitName: '天津市第一医院',
+      unitEmail: opts.unitEmail ?? null,
+      unitPhone: opts.unitPhone ?? null,
+      email: opts.email ?? null,
+      phone: opts.phone ?? null,
+      idNumberEnc: Buffer.from('dummy-ciphertext'),
+      idNumberHash: randomBytes(32).toString('hex'),
+    },
+  });
+  const dossier = await prisma.dossier.create({
+    data: { candidateId: candidate.id, examYearId: yearId, siteId, status: opts.status ?? 'DRAFT' },
+  });
+  return { candidate, dossier };
+}
+
+/** What material-service does on upload: store the original under a random key, insert a PROCESSING row. */
+export async function seedImage(f: Pick<Fixture, 'prisma' | 'storage'>, dossierId: string, bytes: Buffer, extra: { uploadedAt?: Date } = {}) {
+  const storageKey = newBlobKey('originals');
+  await f.storage.put(storageKey, bytes);
+  return f.prisma.image.create({
+    data: {
+      dossierId,
+      categoryCode: 'GRAD_CERT',
+      storageKey,
+      sha256: '0'.repeat(64),
+      sizeBytes: bytes.length,
+      state: 'PROCESSING',
+      ...(extra.uploadedAt ? { uploadedAt: extra.uploadedAt } : {}),
+    },
+  });
+}
