@@ -8,7 +8,9 @@ export type ImageOutcome = 'ready' | 'rejected' | 'skipped';
  * Validates and normalises one uploaded image. Idempotent: only a PROCESSING, non-deleted image is touched,
  * derivatives are written under fresh random keys before the row is updated, and the update is conditional
  * on the row still being PROCESSING — a crash in between leaves the row PROCESSING and a retry redoes it
- * (at worst leaving unreferenced derivative blobs). The original blob is kept as uploaded, for audit.
+ * (at worst leaving unreferenced derivative blobs). The stored original is replaced by the normalised,
+ * upright, metadata-free JPEG (DESIGN §6: stored images carry no EXIF, so no GPS leaks); `sha256` stays the
+ * hash of the bytes as uploaded, and the raw upload is deleted once the row points at the clean copy.
  */
 export async function processUploadedImage(
   deps: Pick<WorkerDeps, 'prisma' | 'storage' | 'clock' | 'logger'>,
@@ -35,11 +37,17 @@ export async function processUploadedImage(
 
   const thumbKey = newBlobKey('thumbs', now);
   const previewKey = newBlobKey('previews', now);
-  await Promise.all([storage.put(thumbKey, verdict.thumbnail.data), storage.put(previewKey, verdict.preview.data)]);
+  const cleanKey = newBlobKey('originals', now);
+  await Promise.all([
+    storage.put(thumbKey, verdict.thumbnail.data),
+    storage.put(previewKey, verdict.preview.data),
+    storage.put(cleanKey, verdict.normalized.data),
+  ]);
   const res = await prisma.image.updateMany({
     where: guard,
     data: {
       state: 'READY',
+      storageKey: cleanKey,
       thumbKey,
       previewKey,
       width: verdict.width,
@@ -54,8 +62,9 @@ export async function processUploadedImage(
   });
   if (!res.count) {
     // deleted or processed by someone else meanwhile: our derivatives are referenced by nothing
-    await Promise.all([storage.delete(thumbKey), storage.delete(previewKey)]);
+    await Promise.all([storage.delete(thumbKey), storage.delete(previewKey), storage.delete(cleanKey)]);
     return 'skipped';
   }
+  await storage.delete(image.storageKey);
   return 'ready';
 }

@@ -40,8 +40,13 @@ describe('image.process (real Postgres, Redis and BullMQ worker)', () => {
     expect(thumb.height).toBeGreaterThan(thumb.width ?? 0);
     expect(thumb.exif).toBeUndefined();
     expect(await f.storage.exists(row.previewKey ?? '')).toBe(true);
-    // the original is kept as uploaded (audit)
-    expect((await f.storage.get(image.storageKey)).equals(original)).toBe(true);
+    // the stored original is the upright copy without EXIF (no GPS leaks); the raw upload is gone
+    expect(row.storageKey).not.toBe(image.storageKey);
+    const stored = await sharp(await f.storage.get(row.storageKey)).metadata();
+    expect(stored).toMatchObject({ width: 600, height: 800 });
+    expect(stored.exif).toBeUndefined();
+    expect(stored.orientation).toBeUndefined();
+    expect(await f.storage.exists(image.storageKey)).toBe(false);
   });
 
   it('rejects a corrupt upload with the Chinese reason', async () => {
