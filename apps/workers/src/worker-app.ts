@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { loadConfig } from '@exam/config';
 import { createPrismaClient } from '@exam/db';
 import { createLogger, pgReadiness, redisReadiness } from '@exam/http';
@@ -11,14 +10,6 @@ import { registerDeadlineSchedules } from './deadline.job.js';
 import { createHandlers } from './handlers.js';
 import { startHealthServer, type HealthServer } from './health.js';
 import { parseWorkerQueues, startWorkers, type WorkerRuntime } from './worker-runtime.js';
-
-/** Variables only the worker process reads (the shared ones live in @exam/config). */
-const WORKER_ENV = z.object({
-  WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3105),
-  WORKER_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
-  /** Development SMS sink directory (JSON lines). */
-  SMS_DIR: z.string().min(1).default('.data/sms'),
-});
 
 export interface WorkerApp {
   runtime: WorkerRuntime;
@@ -44,12 +35,14 @@ export async function startWorkerApp(env: Record<string, string | undefined> = p
       'MAIL_FROM',
       'WORKER_QUEUES',
       'WORKER_CONCURRENCY',
+      'WORKER_HEALTH_PORT',
+      'WORKER_SHUTDOWN_TIMEOUT_MS',
+      'SMS_DIR',
     ],
     env,
     // outside production, mail goes to the local sink the dev runtime starts
     isProduction ? {} : { SMTP_URL: DEV_SMTP_URL },
   );
-  const local = WORKER_ENV.parse(Object.fromEntries(Object.keys(WORKER_ENV.shape).map((k) => [k, env[k] || undefined])));
   const queues = parseWorkerQueues(config.WORKER_QUEUES);
   if (queues.includes('notify') && !config.SMTP_URL) throw new Error('SMTP_URL is required to run the notify queue in production');
 
@@ -66,7 +59,7 @@ export async function startWorkerApp(env: Record<string, string | undefined> = p
     producer,
     clock: systemClock,
     email,
-    sms: new FileSmsSender(local.SMS_DIR),
+    sms: new FileSmsSender(config.SMS_DIR),
     logger,
   };
 
@@ -100,7 +93,7 @@ export async function startWorkerApp(env: Record<string, string | undefined> = p
   }
 
   const worker0 = runtime.connections[0];
-  const health = await startHealthServer(local.WORKER_HEALTH_PORT, config.HOST, {
+  const health = await startHealthServer(config.WORKER_HEALTH_PORT, config.HOST, {
     postgres: pgReadiness(prisma),
     redis: redisReadiness(worker0 ?? producerConnection),
     workers: async () => {
@@ -117,7 +110,7 @@ export async function startWorkerApp(env: Record<string, string | undefined> = p
     close: () =>
       (closing ??= (async () => {
         await health.close();
-        const { timedOut } = await runtime.close(local.WORKER_SHUTDOWN_TIMEOUT_MS);
+        const { timedOut } = await runtime.close(config.WORKER_SHUTDOWN_TIMEOUT_MS);
         await release();
         logger.info({ timedOut }, 'workers stopped');
       })()),

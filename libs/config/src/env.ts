@@ -34,6 +34,12 @@ export const ENV = {
   /** Which worker queues this process runs: comma list of image,deadline,notify. */
   WORKER_QUEUES: z.string().default('image,deadline,notify'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** Port of the workers' /healthz and /readyz. */
+  WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3105),
+  /** How long shutdown waits for in-flight jobs before handing them back. */
+  WORKER_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
+  /** Development SMS sink directory (JSON lines). */
+  SMS_DIR: z.string().min(1).default('.data/sms'),
 } as const;
 
 export type EnvKey = keyof typeof ENV;
