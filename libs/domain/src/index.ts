@@ -5,3 +5,5 @@ export * from './candidate.js';
 export * from './catalog.js';
 export * from './image-rules.js';
 export * from './image-lock.js';
+export * from './return-resolution.js';
+export * from './lock-guards.js';

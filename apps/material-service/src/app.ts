@@ -1,0 +1,29 @@
+import type { Redis } from 'ioredis';
+import { authMiddleware, createSessionService } from '@exam/auth';
+import { createServiceApp, pgReadiness, redisReadiness } from '@exam/http';
+import type { MaterialDeps } from './material-deps.js';
+import { materialRoutes } from './material.routes.js';
+import { mapUploadError } from './upload.middleware.js';
+
+export interface MaterialAppDeps extends MaterialDeps {
+  redis: Redis;
+  session: { idleMinutes: number; absoluteHours: number; cookieSecure: boolean };
+  trustProxy?: boolean;
+}
+
+/** The material-service Express app (also what the integration tests drive). */
+export function buildMaterialApp(deps: MaterialAppDeps) {
+  const sessions = createSessionService(deps.prisma, {
+    idleMinutes: deps.session.idleMinutes,
+    absoluteHours: deps.session.absoluteHours,
+  });
+  return createServiceApp({
+    service: 'material',
+    logger: deps.logger,
+    readiness: { db: pgReadiness(deps.prisma), redis: redisReadiness(deps.redis) },
+    trustProxy: deps.trustProxy ?? false,
+    beforeRoutes: (router) => router.use(authMiddleware(sessions, { cookieSecure: deps.session.cookieSecure })),
+    routes: materialRoutes(deps),
+    mapError: mapUploadError,
+  });
+}

@@ -1,0 +1,63 @@
+import { assertCanAccessCandidate, writeAudit, type AuthContext } from '@exam/auth';
+import { formatBeijingTime, notFound, sniffImageFormat } from '@exam/domain';
+import { watermark, watermarkLine } from '@exam/images';
+import { assertUuid } from './image.service.js';
+import type { MaterialDeps } from './material-deps.js';
+
+export const IMAGE_VARIANTS = ['thumb', 'preview', 'original'] as const;
+export type ImageVariant = (typeof IMAGE_VARIANTS)[number];
+
+export interface ImageContent {
+  body: Buffer;
+  contentType: 'image/jpeg' | 'image/png';
+}
+
+/**
+ * The authorised image handler: a candidate reaches only their own images, a reviewer only candidates in
+ * their scope; everything else (also a derivative that does not exist yet) is 404. Reviewers' previews carry
+ * the watermark; every reviewer view of an original is audited.
+ */
+export async function readImage(
+  deps: MaterialDeps,
+  auth: AuthContext,
+  imageId: string,
+  variant: ImageVariant,
+  ip: string | null,
+): Promise<ImageContent> {
+  assertUuid(imageId);
+  const image = await deps.prisma.image.findFirst({
+    where: { id: imageId, deletedAt: null },
+    include: { dossier: { select: { candidateId: true, siteId: true, examYear: { select: { districtCode: true } } } } },
+  });
+  if (!image) throw notFound('图片');
+  const { candidateId, siteId } = image.dossier;
+  if (auth.role === 'CANDIDATE') {
+    if (!auth.candidateId || auth.candidateId !== candidateId) throw notFound('图片');
+  } else {
+    assertCanAccessCandidate(auth, { candidateId, siteId, districtCode: image.dossier.examYear.districtCode });
+  }
+
+  const ready = image.state === 'READY';
+  const key = variant === 'original' ? image.storageKey : !ready ? null : variant === 'thumb' ? image.thumbKey : image.previewKey;
+  if (!key || !(await deps.storage.exists(key))) throw notFound('图片');
+  let body = await deps.storage.get(key);
+  const reviewer = auth.role !== 'CANDIDATE';
+
+  if (reviewer && variant === 'preview') {
+    body = await watermark(body, watermarkLine(auth.user.id, formatBeijingTime(deps.now())));
+  }
+  if (reviewer && variant === 'original') {
+    await writeAudit(deps.prisma, {
+      actorType: 'STAFF',
+      actorId: auth.user.id,
+      action: 'material.image_view_original',
+      targetType: 'Image',
+      targetId: image.id,
+      candidateId,
+      ip,
+      details: { role: auth.role, categoryCode: image.categoryCode },
+    });
+  }
+  const contentType = variant === 'original' && sniffImageFormat(body.subarray(0, 8)) === 'png' ? 'image/png' : 'image/jpeg';
+  return { body, contentType };
+}

@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import request from 'supertest';
+import sharp from 'sharp';
+import { startMaterialTestApp } from './test-app.js';
+import { loginAs, makeJpeg, markImageReady, seedCandidate, seedSite, seedStaff, seedYear, type AuthHeaders } from './test-fixtures.js';
+
+const t = await startMaterialTestApp();
+afterAll(() => t.close());
+
+// district 12: site 1 (candidate A), site 2 (candidate B); district 34 has its own reviewer
+const h: Record<'a' | 'b' | 'site1' | 'site2' | 'district' | 'otherDistrict', AuthHeaders> = {} as never;
+let imageId: string;
+let pendingId: string;
+let preview: Buffer;
+let candidateA: string;
+
+const get = (id: string, variant: string, headers?: AuthHeaders) => {
+  const r = request(t.app).get(`/api/material/images/${id}/${variant}`);
+  return headers ? r.set(headers) : r;
+};
+
+beforeAll(async () => {
+  const year = await seedYear(t.prisma);
+  const [site1, site2] = [await seedSite(t.prisma), await seedSite(t.prisma)];
+  const a = await seedCandidate(t.prisma, year, site1);
+  const b = await seedCandidate(t.prisma, year, site2);
+  candidateA = a.id;
+  h.a = await loginAs(t.prisma, { role: 'CANDIDATE', candidateId: a.id });
+  h.b = await loginAs(t.prisma, { role: 'CANDIDATE', candidateId: b.id });
+  h.site1 = await loginAs(t.prisma, { role: 'SITE_REVIEWER', userId: (await seedStaff(t.prisma, 'SITE_REVIEWER', { siteId: site1.id })).id });
+  h.site2 = await loginAs(t.prisma, { role: 'SITE_REVIEWER', userId: (await seedStaff(t.prisma, 'SITE_REVIEWER', { siteId: site2.id })).id });
+  h.district = await loginAs(t.prisma, { role: 'DISTRICT_REVIEWER', userId: (await seedStaff(t.prisma, 'DISTRICT_REVIEWER')).id });
+  h.otherDistrict = await loginAs(t.prisma, {
+    role: 'DISTRICT_REVIEWER',
+    userId: (await seedStaff(t.prisma, 'DISTRICT_REVIEWER', { districtCode: '34' })).id,
+  });
+
+  const original = await makeJpeg(200, 150);
+  const up = await request(t.app).post('/api/material/images').set(h.a).field('categoryCode', 'ID_CARD').attach('file', original, 'a.jpg');
+  imageId = up.body.id;
+  const up2 = await request(t.app).post('/api/material/images').set(h.a).field('categoryCode', 'ID_CARD').attach('file', original, 'b.jpg');
+  pendingId = up2.body.id;
+  preview = await makeJpeg(160, 120);
+  await t.storage.put(`thumbs/t/${imageId}`, await makeJpeg(40, 30));
+  await t.storage.put(`previews/t/${imageId}`, preview);
+  await markImageReady(t.prisma, imageId, { thumbKey: `thumbs/t/${imageId}`, previewKey: `previews/t/${imageId}` });
+});
+
+describe('GET /api/material/images/:id/:variant', () => {
+  it('serves the candidate their own thumbnail as an uncacheable, non-sniffable JPEG', async () => {
+    const res = await get(imageId, 'thumb', h.a);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('image/jpeg');
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect((await sharp(res.body as Buffer).metadata()).width).toBe(40);
+  });
+
+  it('answers 404 for a thumbnail that is not processed yet, an unknown variant, or an unknown id', async () => {
+    expect((await get(pendingId, 'thumb', h.a)).status).toBe(404);
+    expect((await get(imageId, 'exif', h.a)).status).toBe(404);
+    expect((await get('00000000-0000-7000-8000-000000000000', 'thumb', h.a)).status).toBe(404);
+    expect((await get(imageId, 'thumb')).status).toBe(401);
+  });
+
+  it('matrix: who may see candidate A’s image', async () => {
+    const expected = { a: 200, b: 404, site1: 200, site2: 404, district: 200, otherDistrict: 404 } as const;
+    for (const [who, status] of Object.entries(expected)) {
+      for (const variant of ['thumb', 'preview', 'original']) {
+        const res = await get(imageId, variant, h[who as keyof typeof h]);
+        expect({ who, variant, status: res.status }).toEqual({ who, variant, status });
+      }
+    }
+  });
+
+  it('watermarks reviewers’ previews but not the candidate’s own', async () => {
+    const own = await get(imageId, 'preview', h.a);
+    expect(Buffer.compare(own.body as Buffer, preview)).toBe(0);
+    const reviewer = await get(imageId, 'preview', h.site1);
+    expect(reviewer.status).toBe(200);
+    expect(Buffer.compare(reviewer.body as Buffer, preview)).not.toBe(0);
+    expect((await sharp(reviewer.body as Buffer).metadata()).width).toBe(160);
+  });
+
+  it('audits every reviewer view of an original (who, which candidate)', async () => {
+    const before = await t.prisma.auditLog.count({ where: { action: 'material.image_view_original' } });
+    await get(imageId, 'original', h.district);
+    await get(imageId, 'original', h.a); // the candidate's own view is not a reviewer view
+    const rows = await t.prisma.auditLog.findMany({ where: { action: 'material.image_view_original' }, orderBy: { id: 'asc' } });
+    expect(rows.length).toBe(before + 1);
+    expect(rows.at(-1)).toMatchObject({ actorType: 'STAFF', candidateId: candidateA, targetId: imageId });
+  });
+});

@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import type { ImageView } from '@exam/api';
+import { writeAudit } from '@exam/auth';
+import type { Dossier, ExamYear, Prisma } from '@exam/db';
+import {
+  DomainError,
+  assertCanAddImage,
+  assertCategoryOpen,
+  assertImageUnlocked,
+  assertUploadAcceptable,
+  assertWindowOpen,
+  notFound,
+} from '@exam/domain';
+import { newBlobKey } from '@exam/storage';
+import { lockContextFor, lockDossier, loadCandidateContext, type ApplicableCategory, type Db } from './candidate-context.js';
+import { toImageView } from './image-view.js';
+import type { CandidateActor, MaterialDeps } from './material-deps.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Ids come from the URL: anything that is not a uuid is simply not found. */
+export function assertUuid(id: string, what = '图片'): void {
+  if (!UUID.test(id)) throw notFound(what);
+}
+
+/** Window / lock / count rules for one more image in `category`, in the order the candidate should hear them. */
+async function assertCanUploadInto(db: Db, dossier: Dossier, year: ExamYear, category: ApplicableCategory, now: Date): Promise<void> {
+  if (dossier.status === 'DRAFT') assertWindowOpen({ start: year.uploadStart, end: year.uploadEnd }, now);
+  assertCategoryOpen(category, await lockContextFor(db, dossier, year, now));
+  const count = await db.image.count({
+    where: { dossierId: dossier.id, categoryCode: category.code, deletedAt: null, state: { not: 'REJECTED' } },
+  });
+  assertCanAddImage(category, count);
+}
+
+/**
+ * 上传: checks applicability, window/lock and count, then the bytes; stores the original under a random key,
+ * records the image (PROCESSING) and enqueues image.process. Concurrent uploads into one dossier are serialised
+ * by the dossier row lock, so a category never exceeds its maximum.
+ */
+export async function uploadImage(
+  deps: MaterialDeps,
+  actor: CandidateActor,
+  input: { categoryCode: string; bytes: Buffer },
+): Promise<ImageView> {
+  const { candidate, categories, dossier } = await loadCandidateContext(deps.prisma, actor.candidateId);
+  const year = candidate.examYear;
+  const now = deps.now();
+  const category = categories.find((c) => c.code === input.categoryCode);
+  if (!category) throw new DomainError('CATEGORY_NOT_APPLICABLE', '该材料类别不存在或不适用于您', 400);
+
+  await assertCanUploadInto(deps.prisma, dossier, year, category, now);
+  const format = assertUploadAcceptable(input.bytes);
+
+  const key = newBlobKey('originals', now);
+  await deps.storage.put(key, input.bytes);
+  let image;
+  try {
+    image = await deps.prisma.$transaction(async (tx: Prisma.TransactionClient) => {
+      const current = await lockDossier(tx, dossier.id);
+      await assertCanUploadInto(tx, current, year, category, now);
+      const created = await tx.image.create({
+        data: {
+          dossierId: current.id,
+          categoryCode: category.code,
+          storageKey: key,
+          sha256: createHash('sha256').update(input.bytes).digest('hex'),
+          sizeBytes: input.bytes.length,
+          mime: format === 'png' ? 'image/png' : 'image/jpeg',
+          state: 'PROCESSING',
+          uploadedAt: now,
+        },
+      });
+      await writeAudit(tx, {
+        actorType: 'CANDIDATE',
+        actorId: actor.candidateId,
+        action: 'material.image_upload',
+        targetType: 'Image',
+        targetId: created.id,
+        candidateId: actor.candidateId,
+        ip: actor.ip,
+        details: { categoryCode: category.code, sizeBytes: created.sizeBytes },
+      });
+      return created;
+    });
+  } catch (e) {
+    await deps.storage.delete(key).catch(() => undefined);
+    throw e;
+  }
+  await deps.producer.add('image.process', { imageId: image.id }).catch((err: unknown) => {
+    // the sweeper re-queues images left PROCESSING
+    deps.logger.error({ err, imageId: image.id }, 'enqueue image.process failed');
+  });
+  return toImageView(image, false);
+}
+
+/** 删除 ("－"): own, unlocked images only; soft delete (the blob stays for the audit trail). */
+export async function deleteImage(deps: MaterialDeps, actor: CandidateActor, imageId: string): Promise<void> {
+  assertUuid(imageId);
+  const { candidate, dossier } = await loadCandidateContext(deps.prisma, actor.candidateId);
+  const year = candidate.examYear;
+  const now = deps.now();
+  await deps.prisma.$transaction(async (tx: Prisma.TransactionClient) => {
+    const current = await lockDossier(tx, dossier.id);
+    const image = await tx.image.findFirst({ where: { id: imageId, dossierId: current.id, deletedAt: null } });
+    if (!image) throw notFound('图片');
+    if (current.status === 'DRAFT') assertWindowOpen({ start: year.uploadStart, end: year.uploadEnd }, now);
+    assertImageUnlocked(image, await lockContextFor(tx, current, year, now));
+    await tx.image.update({ where: { id: image.id }, data: { deletedAt: now } });
+    await writeAudit(tx, {
+      actorType: 'CANDIDATE',
+      actorId: actor.candidateId,
+      action: 'material.image_delete',
+      targetType: 'Image',
+      targetId: image.id,
+      candidateId: actor.candidateId,
+      ip: actor.ip,
+      details: { categoryCode: image.categoryCode },
+    });
+  });
+}

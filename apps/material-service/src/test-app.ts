@@ -1,0 +1,42 @@
+// Builds the material app on a fresh database, a unique Redis prefix and a temporary blob directory (tests only).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decryptIdNumber } from '@exam/auth';
+import { createPrismaClient } from '@exam/db';
+import { createLogger } from '@exam/http';
+import { createJobProducer, createRedisConnection, QUEUE_NAMES } from '@exam/queue';
+import { FsBlobStorage } from '@exam/storage';
+import { createTestDatabase, testRedisPrefix, testRedisUrl } from '@exam/testing';
+import { buildMaterialApp } from './app.js';
+import { TEST_ID_ENC_KEY, testClock } from './test-fixtures.js';
+
+export async function startMaterialTestApp() {
+  const db = await createTestDatabase();
+  const prisma = createPrismaClient(db.url);
+  const redis = createRedisConnection(testRedisUrl(), 'producer');
+  const prefix = testRedisPrefix();
+  const producer = createJobProducer(redis, prefix);
+  const blobDir = await mkdtemp(join(tmpdir(), 'material-test-'));
+  const storage = new FsBlobStorage(blobDir);
+  const clock = testClock();
+  const app = buildMaterialApp({
+    prisma,
+    redis,
+    producer,
+    storage,
+    logger: createLogger('material-service', 'silent'),
+    now: clock.now,
+    decryptIdNumber: (enc) => decryptIdNumber(TEST_ID_ENC_KEY, enc),
+    session: { idleMinutes: 30, absoluteHours: 12, cookieSecure: false },
+  });
+  const close = async () => {
+    for (const q of QUEUE_NAMES) await producer.queue(q).obliterate({ force: true });
+    await producer.close();
+    await redis.quit();
+    await prisma.$disconnect();
+    await db.drop();
+    await rm(blobDir, { recursive: true, force: true });
+  };
+  return { app, prisma, producer, storage, clock, close };
+}

@@ -1,0 +1,30 @@
+import type { Router } from 'express';
+import { requireRole } from '@exam/auth';
+import { DomainError } from '@exam/domain';
+import { listInbox, markRead } from './inbox.service.js';
+import type { NotificationDeps } from './notification-deps.js';
+import { queueHealth } from './queue-health.service.js';
+
+/** /api/notification: the candidate's inbox and the admin's queue health. */
+export function notificationRoutes(deps: NotificationDeps) {
+  return (router: Router): void => {
+    const candidate = requireRole('CANDIDATE');
+    const candidateIdOf = (id: string | undefined): string => {
+      if (!id) throw new DomainError('FORBIDDEN', '无权访问', 403);
+      return id;
+    };
+
+    router.get('/inbox', candidate, async (req, res) => {
+      res.json(await listInbox(deps.prisma, candidateIdOf(req.auth?.candidateId)));
+    });
+
+    router.post('/inbox/:id/read', candidate, async (req, res) => {
+      await markRead(deps.prisma, candidateIdOf(req.auth?.candidateId), String(req.params.id), deps.now());
+      res.status(204).end();
+    });
+
+    router.get('/health/queues', requireRole('ADMIN'), async (_req, res) => {
+      res.json(await queueHealth(deps.producer));
+    });
+  };
+}

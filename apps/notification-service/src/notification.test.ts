@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import request from 'supertest';
+import { createPrismaClient } from '@exam/db';
+import { createLogger } from '@exam/http';
+import { QUEUE_NAMES, createJobProducer, createRedisConnection } from '@exam/queue';
+import { createTestDatabase, testRedisPrefix, testRedisUrl } from '@exam/testing';
+import { loginAs, seedCandidate, seedSite, seedStaff, seedYear, type AuthHeaders } from '../../material-service/src/test-fixtures.js';
+import { buildNotificationApp } from './app.js';
+
+const db = await createTestDatabase();
+const prisma = createPrismaClient(db.url);
+const redis = createRedisConnection(testRedisUrl(), 'producer');
+const producer = createJobProducer(redis, testRedisPrefix());
+const app = buildNotificationApp({
+  prisma,
+  redis,
+  producer,
+  logger: createLogger('notification-service', 'silent'),
+  now: () => new Date('2026-02-02T00:00:00Z'),
+  session: { idleMinutes: 30, absoluteHours: 12, cookieSecure: false },
+});
+afterAll(async () => {
+  for (const q of QUEUE_NAMES) await producer.queue(q).obliterate({ force: true });
+  await producer.close();
+  await redis.quit();
+  await prisma.$disconnect();
+  await db.drop();
+});
+
+const h = {} as Record<'a' | 'b' | 'admin' | 'district', AuthHeaders>;
+let messageOfB: string;
+let messagesOfA: string[];
+
+beforeAll(async () => {
+  const year = await seedYear(prisma);
+  const site = await seedSite(prisma);
+  const a = await seedCandidate(prisma, year, site);
+  const b = await seedCandidate(prisma, year, site);
+  h.a = await loginAs(prisma, { role: 'CANDIDATE', candidateId: a.id });
+  h.b = await loginAs(prisma, { role: 'CANDIDATE', candidateId: b.id });
+  h.admin = await loginAs(prisma, { role: 'ADMIN', userId: (await seedStaff(prisma, 'ADMIN')).id });
+  h.district = await loginAs(prisma, { role: 'DISTRICT_REVIEWER', userId: (await seedStaff(prisma, 'DISTRICT_REVIEWER')).id });
+  messagesOfA = [];
+  for (let i = 0; i < 55; i++) {
+    const m = await prisma.inboxMessage.create({
+      data: { candidateId: a.id, title: `通知${i}`, body: '您的材料已提交', createdAt: new Date(Date.UTC(2026, 1, 1, 0, i)) },
+    });
+    messagesOfA.push(m.id);
+  }
+  messageOfB = (await prisma.inboxMessage.create({ data: { candidateId: b.id, title: '退回补充', body: '请补充毕业证书' } })).id;
+});
+
+describe('inbox', () => {
+  it('shows a candidate only their own messages, newest first, at most 50, with the unread count', async () => {
+    const res = await request(app).get('/api/notification/inbox').set(h.a);
+    expect(res.status).toBe(200);
+    expect(res.body.items).toHaveLength(50);
+    expect(res.body.items[0]).toMatchObject({ title: '通知54', readAt: null });
+    expect(res.body.items[49].title).toBe('通知5');
+    expect(res.body.unread).toBe(55);
+    const b = await request(app).get('/api/notification/inbox').set(h.b);
+    expect(b.body.items.map((m: { title: string }) => m.title)).toEqual(['退回补充']);
+  });
+
+  it('marks an own message read (idempotently); another candidate’s message is 404', async () => {
+    const id = messagesOfA[54]!;
+    expect((await request(app).post(`/api/notification/inbox/${id}/read`).set(h.a)).status).toBe(204);
+    expect((await request(app).post(`/api/notification/inbox/${id}/read`).set(h.a)).status).toBe(204);
+    const res = await request(app).get('/api/notification/inbox').set(h.a);
+    expect(res.body.unread).toBe(54);
+    expect(res.body.items[0].readAt).toBe('2026-02-02T00:00:00.000Z');
+
+    expect((await request(app).post(`/api/notification/inbox/${messageOfB}/read`).set(h.a)).status).toBe(404);
+    expect((await request(app).post('/api/notification/inbox/nope/read').set(h.a)).status).toBe(404);
+    expect((await prisma.inboxMessage.findUniqueOrThrow({ where: { id: messageOfB } })).readAt).toBeNull();
+  });
+
+  it('is for candidates only, and writes need the CSRF header', async () => {
+    expect((await request(app).get('/api/notification/inbox').set(h.admin)).status).toBe(403);
+    expect((await request(app).get('/api/notification/inbox')).status).toBe(401);
+    const res = await request(app).post(`/api/notification/inbox/${messagesOfA[0]}/read`).set({ Cookie: h.a.Cookie! });
+    expect(res.status).toBe(403);
+  });
+});
+
+describe('GET /api/notification/health/queues', () => {
+  it('shows the admin the job counts of every queue under the run prefix', async () => {
+    await producer.add('image.process', { imageId: 'img-1' });
+    await producer.add('notify.fanout', { transitionId: 'tr-1' }, { delay: 60_000 });
+    const res = await request(app).get('/api/notification/health/queues').set(h.admin);
+    expect(res.status).toBe(200);
+    const byName = Object.fromEntries(res.body.queues.map((q: { name: string }) => [q.name, q]));
+    expect(Object.keys(byName).sort()).toEqual(['deadline', 'image', 'notify']);
+    expect(byName.image.counts).toMatchObject({ waiting: 1, failed: 0 });
+    expect(byName.notify.counts).toMatchObject({ delayed: 1, waiting: 0 });
+    expect(byName.deadline.paused).toBe(false);
+  });
+
+  it('is refused to everyone but the admin', async () => {
+    expect((await request(app).get('/api/notification/health/queues').set(h.district)).status).toBe(403);
+    expect((await request(app).get('/api/notification/health/queues').set(h.a)).status).toBe(403);
+  });
+});

@@ -1,0 +1,128 @@
+import type { CandidateListItem, CandidateListResponse, DossierStatus } from '@exam/api';
+import { Prisma, type PrismaClient } from '@exam/db';
+import { CANDIDATE_TYPE_LABELS, DOSSIER_STATUSES, DOSSIER_STATUS_LABELS, type CandidateType } from '@exam/domain';
+import { decodeCursor, encodeCursor, type ListPosition } from './list-cursor.js';
+import type { ReviewListQuery, ReviewScope } from './review-scope.js';
+
+interface Row {
+  dossierId: string;
+  candidateId: string;
+  siteId: string;
+  status: DossierStatus;
+  submittedAt: Date | null;
+  registrationNo: string;
+  name: string;
+  candidateType: CandidateType;
+  siteName: string;
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * Reads one "region" of the order (submitted rows by (submittedAt, id), or drafts by id) as a UNION ALL of
+ * one branch per status: each branch is a range scan of Dossier(examYearId, [siteId,] status, submittedAt, id)
+ * already in order, cut at `take`, so Postgres never sorts more than statuses × take rows.
+ */
+export function regionSql(
+  filters: Prisma.Sql[],
+  joins: Prisma.Sql,
+  statuses: readonly DossierStatus[],
+  region: 'submitted' | 'drafts',
+  after: ListPosition | null,
+  take: number,
+): Prisma.Sql {
+  const cond =
+    region === 'submitted'
+      ? after
+        ? Prisma.sql`d."submittedAt" IS NOT NULL AND (d."submittedAt", d.id) > (${after.submittedAt}::timestamptz, ${after.id}::uuid)`
+        : Prisma.sql`d."submittedAt" IS NOT NULL`
+      : after
+        ? Prisma.sql`d."submittedAt" IS NULL AND d.id > ${after.id}::uuid`
+        : Prisma.sql`d."submittedAt" IS NULL`;
+  // drafts are ordered by (submittedAt, id) as well (all NULL, so by id): that is the index's own order, whereas a
+  // bare `ORDER BY id` under `submittedAt IS NULL` makes Postgres read every draft of the site and sort them.
+  const order = Prisma.sql`d."submittedAt" ASC, d.id ASC`;
+  const outerOrder = region === 'submitted' ? Prisma.sql`u."submittedAt" ASC, u."dossierId" ASC` : Prisma.sql`u."dossierId" ASC`;
+  const branches = statuses.map(
+    (status) => Prisma.sql`(
+      SELECT d.id AS "dossierId", d."candidateId", d."siteId", d.status, d."submittedAt"
+      FROM "Dossier" d ${joins}
+      WHERE ${Prisma.join(filters, ' AND ')} AND d.status = ${status}::"DossierStatus" AND ${cond}
+      ORDER BY ${order}
+      LIMIT ${take})`,
+  );
+  return Prisma.sql`
+    SELECT u.*, c."registrationNo", c.name, c."candidateType", s.name AS "siteName"
+    FROM (${Prisma.join(branches, ' UNION ALL ')}) u
+    JOIN "Candidate" c ON c.id = u."candidateId"
+    JOIN "ExamSite" s ON s.id = u."siteId"
+    ORDER BY ${outerOrder}
+    LIMIT ${take}`;
+}
+
+export interface ListPlan {
+  filters: Prisma.Sql[];
+  joins: Prisma.Sql;
+  statuses: readonly DossierStatus[];
+  after: ListPosition | null;
+  take: number;
+}
+
+/** The WHERE parts shared by both regions of a list (exam year, site, search). */
+export function listPlan(examYearId: string, siteId: string | null, query: ReviewListQuery): ListPlan {
+  const filters = [Prisma.sql`d."examYearId" = ${examYearId}::uuid`];
+  if (siteId) filters.push(Prisma.sql`d."siteId" = ${siteId}::uuid`);
+  const q = query.q?.trim();
+  const joins = q ? Prisma.sql`JOIN "Candidate" c ON c.id = d."candidateId"` : Prisma.empty;
+  if (q) {
+    const prefix = `${escapeLike(q)}%`;
+    filters.push(Prisma.sql`(c."registrationNo" LIKE ${prefix} OR c.name LIKE ${prefix})`);
+  }
+  return {
+    filters,
+    joins,
+    statuses: query.status ? [query.status] : DOSSIER_STATUSES,
+    after: query.cursor ? decodeCursor(query.cursor) : null,
+    take: query.limit + 1,
+  };
+}
+
+/**
+ * A reviewer's work list: oldest submission first, drafts (never submitted) last; keyset-paginated on
+ * (submittedAt, id) with an opaque cursor, so page N costs the same as page 1.
+ */
+export async function listCandidates(prisma: PrismaClient, scope: ReviewScope, query: ReviewListQuery): Promise<CandidateListResponse> {
+  if (!scope.examYear) return { items: [], nextCursor: null };
+  const { filters, joins, statuses, after, take } = listPlan(scope.examYear.id, scope.siteId, query);
+  const read = (region: 'submitted' | 'drafts', from: ListPosition | null, n: number) =>
+    prisma.$queryRaw<Row[]>(regionSql(filters, joins, statuses, region, from, n));
+
+  const rows: Row[] = [];
+  if (!after || after.submittedAt !== null) rows.push(...(await read('submitted', after, take)));
+  if (rows.length < take) {
+    rows.push(...(await read('drafts', after && after.submittedAt === null ? after : null, take - rows.length)));
+  }
+
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(toItem),
+    nextCursor: rows.length > query.limit && last ? encodeCursor({ submittedAt: last.submittedAt, id: last.dossierId }) : null,
+  };
+}
+
+function toItem(r: Row): CandidateListItem {
+  return {
+    candidateId: r.candidateId,
+    dossierId: r.dossierId,
+    registrationNo: r.registrationNo,
+    name: r.name,
+    candidateType: r.candidateType,
+    candidateTypeLabel: CANDIDATE_TYPE_LABELS[r.candidateType],
+    siteId: r.siteId,
+    siteName: r.siteName,
+    status: r.status,
+    statusLabel: DOSSIER_STATUS_LABELS[r.status],
+    submittedAt: r.submittedAt ? r.submittedAt.toISOString() : null,
+  };
+}
