@@ -5,7 +5,7 @@ WORKDIR /app
 ENV NX_DAEMON=false NX_NO_CLOUD=true CI=true
 COPY . .
 # postinstall generates the Prisma client (offline-capable); then every app is built
-RUN npm ci --no-audit --no-fund && node node_modules/nx/bin/nx.js run-many -t build
+RUN npm ci --no-audit --no-fund && node node_modules/nx/dist/bin/nx.js run-many -t build
 
 FROM node:20-bookworm-slim AS runtime
 WORKDIR /app

@@ -148,6 +148,7 @@ export function UploadDialog({ category, onClose, onUploaded }: UploadDialogProp
           type="file"
           accept={ACCEPT_ATTRIBUTE}
           style={{ display: 'none' }}
+          aria-label="选择图片文件"
           data-testid="upload-file-input"
           onChange={(e) => {
             void onPick(e.target.files?.[0]);

@@ -3,6 +3,7 @@ import { Navigate, Route, Routes, useLocation } from 'react-router';
 import type { Role } from '@exam/api';
 import { useSession } from '@exam/session';
 import { Spin } from '@exam/ui';
+import { ActivatePage } from './activate-page';
 import { LoginPage } from './login-page';
 import { remoteApps } from './mf/remote-modules';
 import { RemoteRoute } from './remote-route';
@@ -37,6 +38,7 @@ export function ShellApp() {
   return (
     <Routes>
       <Route path="/login" element={<LoginPage />} />
+      <Route path="/activate" element={<ActivatePage />} />
       <Route element={<ShellLayout />}>
         <Route
           path="/candidate/*"

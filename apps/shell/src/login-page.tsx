@@ -1,8 +1,10 @@
-import { useState } from 'react';
-import { Navigate, useNavigate, useSearchParams } from 'react-router';
+import { useEffect, useState } from 'react';
+import { Link, Navigate, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { candidateLoginSchema, staffLoginSchema, type LoginRequest } from '@exam/api';
 import { isApiClientError, useSession } from '@exam/session';
-import { Alert, Button, Card, Form, Input, Tabs, Typography } from '@exam/ui';
+import { Alert, Button, Form, Input, Tabs, Typography } from '@exam/ui';
+import { ACTIVATE_ROUTE, NOT_ACTIVATED, authPageState, readAuthPageState } from './activation';
+import { AuthCard } from './auth-card';
 import { safeNextPath } from './role-home';
 
 type Kind = LoginRequest['kind'];
@@ -31,6 +33,14 @@ export function LoginPage() {
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [form] = Form.useForm<LoginFormValues>();
+  const location = useLocation();
+  // 报名号 carried over from /activate (e.g. 账号已激活，请直接登录).
+  const [prefill] = useState(() => readAuthPageState(location.state).registrationNo);
+  const typedAccount = Form.useWatch('account', form);
+
+  useEffect(() => {
+    if (prefill) form.setFieldsValue({ account: prefill });
+  }, [form, prefill]);
 
   if (status === 'authenticated' && user) return <Navigate to={safeNextPath(user.role, params.get('next'))} replace />;
 
@@ -47,6 +57,10 @@ export function LoginPage() {
       const loggedIn = await login(request);
       navigate(safeNextPath(loggedIn.role, params.get('next')), { replace: true });
     } catch (e) {
+      if (isApiClientError(e) && e.code === NOT_ACTIVATED && request.kind === 'candidate') {
+        navigate(ACTIVATE_ROUTE, { state: authPageState(request.registrationNo, 'not-activated') });
+        return;
+      }
       setError(isApiClientError(e) ? e.message : '登录失败，请稍后重试');
     } finally {
       setSubmitting(false);
@@ -62,35 +76,38 @@ export function LoginPage() {
       <Form.Item name="password" label="密码" rules={[{ required: true, message: '请输入密码' }]}>
         <Input.Password autoComplete="current-password" placeholder="请输入密码" />
       </Form.Item>
-      <Button type="primary" htmlType="submit" block loading={submitting}>
+      {/* autoInsertSpace off: antd would render "登 录", and the accessible name must be exactly 登录 */}
+      <Button type="primary" htmlType="submit" block loading={submitting} autoInsertSpace={false}>
         登录
       </Button>
+      {kind === 'candidate' && (
+        <Typography.Paragraph style={{ textAlign: 'center', marginTop: 16, marginBottom: 0 }}>
+          <Link to={ACTIVATE_ROUTE} state={authPageState(typedAccount, 'link')}>
+            首次登录？激活账号
+          </Link>
+        </Typography.Paragraph>
+      )}
     </Form>
   );
 
   return (
-    <div style={{ minHeight: '100vh', display: 'flex', alignItems: 'center', justifyContent: 'center', padding: 16, background: '#f0f4fa' }}>
-      <Card style={{ width: '100%', maxWidth: 420 }}>
-        <Typography.Title level={4} style={{ textAlign: 'center', marginTop: 0 }}>
-          医师资格考试线上审核系统
-        </Typography.Title>
-        {(error ?? sessionError?.message) && (
-          <Alert type="error" showIcon title={error ?? sessionError?.message} style={{ marginBottom: 16 }} />
-        )}
-        <Tabs
-          activeKey={kind}
-          centered
-          onChange={(key) => {
-            setKind(key === 'staff' ? 'staff' : 'candidate');
-            setError(null);
-            form.resetFields();
-          }}
-          items={[
-            { key: 'candidate', label: '考生登录', children: kind === 'candidate' ? formBody : null },
-            { key: 'staff', label: '工作人员登录', children: kind === 'staff' ? formBody : null },
-          ]}
-        />
-      </Card>
-    </div>
+    <AuthCard>
+      {(error ?? sessionError?.message) && (
+        <Alert type="error" showIcon title={error ?? sessionError?.message} style={{ marginBottom: 16 }} />
+      )}
+      <Tabs
+        activeKey={kind}
+        centered
+        onChange={(key) => {
+          setKind(key === 'staff' ? 'staff' : 'candidate');
+          setError(null);
+          form.resetFields();
+        }}
+        items={[
+          { key: 'candidate', label: '考生登录', children: kind === 'candidate' ? formBody : null },
+          { key: 'staff', label: '工作人员登录', children: kind === 'staff' ? formBody : null },
+        ]}
+      />
+    </AuthCard>
   );
 }

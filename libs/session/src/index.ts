@@ -1,5 +1,6 @@
 export { ApiClientError, UNAUTHORIZED_EVENT, apiFetch, isApiClientError, readCookie, type ApiFetchInit } from './api-client';
 export {
+  ACTIVATE_PATH,
   LOGIN_PATH,
   LOGOUT_PATH,
   ME_PATH,

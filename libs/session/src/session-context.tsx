@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { LoginRequest, MeResponse, SessionUser } from '@exam/api';
+import type { ActivateRequest, LoginRequest, MeResponse, SessionUser } from '@exam/api';
 import { ApiClientError, UNAUTHORIZED_EVENT, apiFetch } from './api-client';
 
 export type SessionStatus = 'loading' | 'authenticated' | 'anonymous';
@@ -11,6 +11,12 @@ export interface SessionContextValue {
   error: ApiClientError | null;
   /** Logs in and returns the user; throws ApiClientError with the server's Chinese message. */
   login(request: LoginRequest): Promise<SessionUser>;
+  /**
+   * First entry (首次进入): activates the candidate account with 报名号 + 身份证件号码 + a new password.
+   * The server logs the candidate in; resolves to the user like `login`. Throws ApiClientError
+   * (ACTIVATION_FAILED, ALREADY_ACTIVATED, LOGIN_THROTTLED, ...) with the server's Chinese message.
+   */
+  activate(request: ActivateRequest): Promise<SessionUser>;
   logout(): Promise<void>;
   /** Reloads the user from the server. */
   refresh(): Promise<SessionUser | null>;
@@ -22,6 +28,7 @@ SessionContext.displayName = 'ExamSessionContext';
 export const ME_PATH = '/api/identity/me';
 export const LOGIN_PATH = '/api/identity/login';
 export const LOGOUT_PATH = '/api/identity/logout';
+export const ACTIVATE_PATH = '/api/identity/activate';
 
 export interface SessionProviderProps {
   children: ReactNode;
@@ -63,16 +70,27 @@ export function SessionProvider({ children, initialUser }: SessionProviderProps)
     return () => window.removeEventListener(UNAUTHORIZED_EVENT, onUnauthorized);
   }, [apply]);
 
-  const login = useCallback(
-    async (request: LoginRequest): Promise<SessionUser> => {
-      const res = await apiFetch<Partial<MeResponse> | undefined>(LOGIN_PATH, { method: 'POST', json: request });
-      const loggedIn = res?.user ?? (await refresh());
-      if (!loggedIn) throw new ApiClientError(500, 'LOGIN_FAILED', '登录失败，请稍后重试');
+  /** POSTs credentials to an endpoint that answers `{ user }` plus session cookies, and adopts that user. */
+  const startSession = useCallback(
+    async (path: string, body: LoginRequest | ActivateRequest, failure: { code: string; message: string }): Promise<SessionUser> => {
+      const res = await apiFetch<Partial<MeResponse> | undefined>(path, { method: 'POST', json: body });
+      const user = res?.user ?? (await refresh());
+      if (!user) throw new ApiClientError(500, failure.code, failure.message);
       setError(null);
-      apply(loggedIn);
-      return loggedIn;
+      apply(user);
+      return user;
     },
     [apply, refresh],
+  );
+
+  const login = useCallback(
+    (request: LoginRequest) => startSession(LOGIN_PATH, request, { code: 'LOGIN_FAILED', message: '登录失败，请稍后重试' }),
+    [startSession],
+  );
+
+  const activate = useCallback(
+    (request: ActivateRequest) => startSession(ACTIVATE_PATH, request, { code: 'ACTIVATED_NO_SESSION', message: '账号已激活，请使用报名号和新密码登录' }),
+    [startSession],
   );
 
   const logout = useCallback(async () => {
@@ -84,8 +102,8 @@ export function SessionProvider({ children, initialUser }: SessionProviderProps)
   }, [apply]);
 
   const value = useMemo<SessionContextValue>(
-    () => ({ status, user, error, login, logout, refresh }),
-    [status, user, error, login, logout, refresh],
+    () => ({ status, user, error, login, activate, logout, refresh }),
+    [status, user, error, login, activate, logout, refresh],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

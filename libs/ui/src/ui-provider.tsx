@@ -20,8 +20,9 @@ export interface UiProviderProps {
  * `useFeedback()` (message / modal / notification) follows the theme.
  */
 export function UiProvider({ children }: UiProviderProps) {
+  // the manual's button words exactly (上传, 示例 …): no space inserted between two CJK characters
   return (
-    <ConfigProvider locale={zhCN} theme={examTheme}>
+    <ConfigProvider locale={zhCN} theme={examTheme} button={{ autoInsertSpace: false }}>
       <App>{children}</App>
     </ConfigProvider>
   );

@@ -32,6 +32,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     port: opts.port,
     maxConnections: opts.maxConnections ?? 16,
   });
+  serializeExtendedProtocol(server);
   try {
     await server.start();
   } catch (e) {
@@ -50,5 +51,73 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
           await db.close();
         }
       })()),
+  };
+}
+
+interface QueuedMessage {
+  handlerId: number;
+  message: Uint8Array;
+  resolve(bytes: number): void;
+  reject(err: unknown): void;
+  onData(data: Uint8Array): void;
+}
+interface QueryQueue {
+  queue: QueuedMessage[];
+  processing: boolean;
+  lastHandlerId: number | null;
+  db: PGlite;
+  processQueue(): Promise<void>;
+  clearQueueForHandler(handlerId: number): void;
+}
+
+/** Extended-query messages after which the same connection must keep the backend until its Sync. */
+const EXTENDED = new Set([0x50 /* P */, 0x42 /* B */, 0x44 /* D */, 0x45 /* E */, 0x43 /* C */, 0x48 /* H */]);
+
+/**
+ * pglite-socket (0.2.17) queues each protocol message on its own and only keeps one connection's messages
+ * together inside an explicit transaction. With several clients (a pg pool per process), their
+ * Parse/Bind/Execute messages interleave and clobber each other's unnamed statement ("bind message supplies
+ * 3 parameters, but prepared statement requires 6"). This replaces its queue loop so a connection that has
+ * started an extended-query sequence keeps PGlite until its Sync (and, as before, until its transaction ends).
+ */
+function serializeExtendedProtocol(server: PGLiteSocketServer): void {
+  const q = (server as unknown as { queryQueue: QueryQueue }).queryQueue;
+  let owner: number | null = null;
+  const clear = q.clearQueueForHandler.bind(q);
+  q.clearQueueForHandler = (handlerId) => {
+    if (owner === handlerId) owner = null;
+    clear(handlerId);
+  };
+  q.processQueue = async () => {
+    if (q.processing || q.queue.length === 0) return;
+    q.processing = true;
+    try {
+      while (q.queue.length > 0) {
+        const sticky = owner ?? (q.db.isInTransaction() ? q.lastHandlerId : null);
+        const index = sticky === null ? 0 : q.queue.findIndex((m) => m.handlerId === sticky);
+        if (index === -1) break; // wait for the owner's next message
+        const item = q.queue.splice(index, 1)[0]!;
+        let bytes = 0;
+        try {
+          await q.db.runExclusive(() =>
+            q.db.execProtocolRawStream(item.message, {
+              onRawData: (data: Uint8Array) => {
+                bytes += data.length;
+                item.onData(data);
+              },
+            }),
+          );
+        } catch (err) {
+          owner = null;
+          item.reject(err);
+          continue;
+        }
+        q.lastHandlerId = item.handlerId;
+        owner = EXTENDED.has(item.message[0] ?? 0) ? item.handlerId : null;
+        item.resolve(bytes);
+      }
+    } finally {
+      q.processing = false;
+    }
   };
 }

@@ -120,7 +120,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
       log('• 构建前端 / building the shell and the three micro-frontends (cached after the first time) …');
       const r = spawnSync(
         process.execPath,
-        [join(root, 'node_modules/nx/bin/nx.js'), 'run-many', '-t', 'build', '-p', 'shell', ...REMOTES.map((x) => x.dir), '--output-style=stream'],
+        [join(root, 'node_modules/nx/dist/bin/nx.js'), 'run-many', '-t', 'build', '-p', 'shell', ...REMOTES.map((x) => x.dir), '--output-style=stream'],
         { cwd: root, stdio: opts.quiet ? 'pipe' : 'inherit', env: { ...process.env, NX_DAEMON: 'false' } },
       );
       if (r.status !== 0) throw new Error(`front-end build failed:\n${r.stdout ?? ''}${r.stderr ?? ''}`);

@@ -35,7 +35,7 @@ if (missing.length) {
   process.exit(2);
 }
 
-const nx = join(root, 'node_modules/nx/bin/nx.js');
+const nx = join(root, 'node_modules/nx/dist/bin/nx.js');
 const vitest = join(root, 'node_modules/vitest/vitest.mjs');
 const steps = [
   ['lint + typecheck', [nx, 'run-many', '-t', 'lint', 'typecheck', '--output-style=stream-without-prefixes']],
