@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { DEMO_PASSWORDS } from '../../dev/src/demo-data.js';
+import { launchBrowser } from './browser.js';
+import { startTestSystem } from './system-fixture.js';
+
+type Sys = Awaited<ReturnType<typeof startTestSystem>>;
+
+async function login(page: Page, base: string, kind: 'candidate' | 'staff', account: string, password: string) {
+  await page.goto(`${base}/login`);
+  await page.getByRole('tab', { name: kind === 'candidate' ? '考生登录' : '工作人员登录' }).click();
+  await page.getByLabel(kind === 'candidate' ? '报名号' : '用户名').fill(account);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+}
+
+describe('one remote down', () => {
+  let sys: Sys;
+  let browser: BrowserContext;
+  beforeAll(async () => {
+    sys = await startTestSystem();
+    browser = await launchBrowser();
+    await sys.stopRemote('site_review');
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await sys?.cleanup();
+  });
+
+  it('shows 暂时无法加载 with 重试 for the missing remote while the shell keeps working', async () => {
+    const page = await browser.newPage();
+    await login(page, sys.url, 'staff', 'site1201', DEMO_PASSWORDS.staff);
+    await page.waitForURL(/\/site/);
+    await page.getByText('暂时无法加载').first().waitFor({ timeout: 30_000 });
+    expect(await page.getByRole('button', { name: '重试' }).count()).toBeGreaterThan(0);
+    // the shell itself still works: its layout and logout
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await page.waitForURL(/\/login/);
+    await page.close();
+  });
+
+  it('the other remotes still load', async () => {
+    const page = await browser.newPage();
+    const candidate = sys.seed.candidates[1]!;
+    await login(page, sys.url, 'candidate', candidate.registrationNo, DEMO_PASSWORDS.candidate);
+    await page.waitForURL(/\/candidate/);
+    await page.getByTestId('category-ID_CARD').waitFor();
+    expect(await page.getByText('暂时无法加载').count()).toBe(0);
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await page.waitForURL(/\/login/);
+
+    await login(page, sys.url, 'staff', 'district', DEMO_PASSWORDS.staff);
+    await page.waitForURL(/\/district/);
+    await page.getByText('南开区考点').first().waitFor();
+    expect(await page.getByText('暂时无法加载').count()).toBe(0);
+    await page.close();
+  });
+});

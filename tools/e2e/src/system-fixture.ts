@@ -1,0 +1,51 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createTestDatabase, testRedisPrefix, testRedisUrl } from '@exam/testing';
+import { startSystem, type RunningSystem } from '../../dev/src/system.js';
+
+export const root = resolve(import.meta.dirname, '../../..');
+
+/** Ports of the e2e run: the dev ports + 100, so a running `npm start` is left alone. */
+export const E2E_PORTS = {
+  shell: 4300,
+  candidate_upload: 4301,
+  site_review: 4302,
+  district_review: 4303,
+  identity: 3201,
+  material: 3202,
+  review: 3203,
+  notification: 3204,
+  workers: 3205,
+  smtp: 2625,
+  pglite: 54429,
+  redis: 6480,
+};
+
+/**
+ * The whole system, started by the same code as `npm start`, on a fresh database of the test server,
+ * the machine's Redis under a run-unique prefix, and a temporary data directory. The front ends must
+ * be built already (npm test builds before the browser tests; `nx e2e e2e` depends on the builds).
+ */
+export async function startTestSystem(): Promise<RunningSystem & { cleanup(): Promise<void> }> {
+  const db = await createTestDatabase();
+  const dataDir = await mkdtemp(join(tmpdir(), 'exam-e2e-'));
+  const sys = await startSystem({
+    root,
+    dataDir,
+    databaseUrl: db.url,
+    redisUrl: testRedisUrl(),
+    queuePrefix: testRedisPrefix(),
+    ports: E2E_PORTS,
+    build: false,
+    quiet: !process.env.E2E_VERBOSE,
+    log: () => undefined,
+  });
+  return Object.assign(sys, {
+    async cleanup() {
+      await sys.stop();
+      await db.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  });
+}
