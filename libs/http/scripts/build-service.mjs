@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global process, console */
 // Bundles a Node service or worker with esbuild (shared by every Express service and apps/workers).
 //
 //   node libs/http/scripts/build-service.mjs <app> [--entry <file>] [--outfile <file>] [--no-sourcemap]
