@@ -36,10 +36,12 @@ if (missing.length) {
 }
 
 const nx = join(root, 'node_modules/nx/dist/bin/nx.js');
+// CI checks everything for real: no results replayed from a cache left on the machine
+const nxCache = process.env.CI ? ['--skip-nx-cache'] : [];
 const vitest = join(root, 'node_modules/vitest/vitest.mjs');
 const steps = [
-  ['lint + typecheck', [nx, 'run-many', '-t', 'lint', 'typecheck', '--output-style=stream-without-prefixes']],
-  ['build', [nx, 'run-many', '-t', 'build', '--output-style=stream-without-prefixes']],
+  ['lint + typecheck', [nx, 'run-many', '-t', 'lint', 'typecheck', '--output-style=stream-without-prefixes', ...nxCache]],
+  ['build', [nx, 'run-many', '-t', 'build', '--output-style=stream-without-prefixes', ...nxCache]],
   ['unit + integration tests', [vitest, 'run']],
 ];
 if (!quick && existsSync(join(root, 'tools/e2e/vitest.config.ts'))) {
