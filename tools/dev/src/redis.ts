@@ -40,22 +40,31 @@ export interface RedisHandle {
  * REDIS_URL if set (it must answer); else redis://127.0.0.1:6379 if it answers; else a
  * `redis-server` started here with its data (append-only file) under `dataDir`.
  */
-export async function ensureRedis(opts: { url?: string; dataDir: string; port: number }): Promise<RedisHandle> {
+export async function ensureRedis(opts: {
+  url?: string;
+  dataDir: string;
+  port: number;
+  /** the local default tried when REDIS_URL is unset */
+  defaultUrl?: string;
+  /** the redis-server executable (found on PATH by default) */
+  redisServerBin?: string;
+}): Promise<RedisHandle> {
+  const bin = opts.redisServerBin ?? 'redis-server';
   if (opts.url) {
     if (!(await redisAnswers(opts.url))) throw new Error(`REDIS_URL 无法连接 / REDIS_URL does not answer: ${redact(opts.url)}`);
     return { url: opts.url, source: 'REDIS_URL', stop: async () => undefined };
   }
-  const local = 'redis://127.0.0.1:6379';
+  const local = opts.defaultUrl ?? 'redis://127.0.0.1:6379';
   if (await redisAnswers(local)) return { url: local, source: 'local default', stop: async () => undefined };
 
-  const found = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
+  const found = spawnSync(bin, ['--version'], { encoding: 'utf8' });
   if (found.error || found.status !== 0) throw new Error(REDIS_MISSING_MESSAGE);
 
   mkdirSync(opts.dataDir, { recursive: true });
   const url = `redis://127.0.0.1:${opts.port}`;
   if (!(await redisAnswers(url))) {
     const child: ChildProcess = spawn(
-      'redis-server',
+      bin,
       ['--port', String(opts.port), '--bind', '127.0.0.1', '--dir', opts.dataDir, '--appendonly', 'yes', '--save', ''],
       { stdio: 'ignore' },
     );
