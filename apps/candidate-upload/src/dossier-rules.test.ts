@@ -24,6 +24,7 @@ const category = (images: ImageView[], over: Partial<CategoryView> = {}): Catego
   minCount: 2,
   maxCount: 2,
   required: true,
+  canUpload: true,
   images,
   ...over,
 });
@@ -46,12 +47,14 @@ describe('upload rules', () => {
     expect(canUploadTo(dossier('DRAFT', 'OPEN', [withRejected]), withRejected)).toBe(true);
   });
 
-  it('after a return, only categories with an unlocked image (or none) take uploads', () => {
-    const locked = category([image({ locked: true })]);
-    const unlocked = category([image({ locked: true }), image({ id: 'i2', state: 'REJECTED' })]);
-    expect(canUploadTo(dossier('RETURNED', 'CLOSED', [locked]), locked)).toBe(false);
-    expect(canUploadTo(dossier('RETURNED', 'CLOSED', [unlocked]), { ...unlocked, images: [image({ locked: true }), image({ id: 'i2', locked: false, state: 'REJECTED' })] })).toBe(true);
-    expect(canUploadTo(dossier('PENDING_SITE', 'OPEN', [locked]), locked)).toBe(false);
+  it('after a return, offers 上传 only where the server opened the category', () => {
+    const closed = category([image({ locked: true })], { canUpload: false });
+    const returned = category([image({ locked: true }), image({ id: 'i2', state: 'REJECTED' })], { canUpload: true });
+    const emptyButNotReturned = category([], { code: 'DEGREE_CERT', canUpload: false });
+    expect(canUploadTo(dossier('RETURNED', 'CLOSED', [closed]), closed)).toBe(false);
+    expect(canUploadTo(dossier('RETURNED', 'CLOSED', [returned]), returned)).toBe(true);
+    expect(canUploadTo(dossier('RETURNED', 'CLOSED', [emptyButNotReturned]), emptyButNotReturned)).toBe(false);
+    expect(canUploadTo(dossier('PENDING_SITE', 'OPEN', [closed]), closed)).toBe(false);
   });
 
   it('lists required categories without enough ready images', () => {

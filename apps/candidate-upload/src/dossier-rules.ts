@@ -13,14 +13,11 @@ export function dossierEditable(d: DossierResponse): boolean {
 }
 
 /**
- * 上传 is offered while the category has room and is not locked: in DRAFT every category; after a return
- * only categories holding an unlocked image (a replacement) or no image at all (an addition).
+ * 上传 is offered where the server says the category is open and has room (draft inside the window, or
+ * named in an open return); the server re-checks every upload.
  */
 export function canUploadTo(d: DossierResponse, category: CategoryView): boolean {
-  if (!dossierEditable(d)) return false;
-  if (activeImages(category).length >= category.maxCount) return false;
-  if (d.dossier.status === 'RETURNED') return category.images.length === 0 || category.images.some((image) => !image.locked);
-  return true;
+  return dossierEditable(d) && category.canUpload && activeImages(category).length < category.maxCount;
 }
 
 /** Required categories below their minimum count of valid images. */

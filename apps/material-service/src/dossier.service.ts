@@ -6,6 +6,7 @@ import {
   assertCanResubmit,
   assertCanSubmit,
   assertWindowOpen,
+  canAddToCategory,
   isImageLocked,
   maskIdNumber,
   transition,
@@ -70,6 +71,7 @@ export async function getDossier(deps: MaterialDeps, candidateId: string): Promi
       minCount: c.effectiveMin,
       maxCount: c.maxCount,
       required: c.required,
+      canUpload: canAddToCategory(c, images.filter((i) => i.categoryCode === c.code && i.state !== 'REJECTED').length, lock),
       images: images.filter((i) => i.categoryCode === c.code).map((i) => toImageView(i, isImageLocked(i, lock))),
     })),
   };

@@ -77,9 +77,12 @@ describe('GET /api/material/dossier', () => {
     expect(images).toHaveLength(2);
     expect(images[0]).toMatchObject({ id: ready, state: 'READY', locked: false, thumbUrl: `/api/material/images/${ready}/thumb`, previewUrl: `/api/material/images/${ready}/preview` });
     expect(images[1]).toMatchObject({ id: pending.body.id, state: 'PROCESSING', thumbUrl: null, previewUrl: null });
+    expect(res.body.categories[0].canUpload).toBe(false); // 有效身份证明 holds its 2
+    expect(res.body.categories[1].canUpload).toBe(true);
     t.clock.set(AFTER_WINDOW);
     const later = await request(t.app).get('/api/material/dossier').set(candidate);
     expect(later.body.examYear.windowState).toBe('CLOSED');
+    expect(later.body.categories.some((c: { canUpload: boolean }) => c.canUpload)).toBe(false);
     expect(later.body.categories[0].images.every((i: { locked: boolean }) => i.locked)).toBe(true);
   });
 
@@ -171,6 +174,8 @@ describe('POST /api/material/dossier/submit', () => {
     const view = await request(t.app).get('/api/material/dossier').set(candidate);
     const locks = Object.fromEntries(view.body.categories[0].images.map((i: { id: string; locked: boolean }) => [i.id, i.locked]));
     expect(locks).toEqual({ [idFront!]: false, [idBack!]: true });
+    const canUpload = Object.fromEntries(view.body.categories.map((c: { code: string; canUpload: boolean }) => [c.code, c.canUpload]));
+    expect(canUpload).toMatchObject({ ID_CARD: false /* full: delete the returned side, then 上传 */, GRAD_CERT: false });
     expect((await request(t.app).delete(`/api/material/images/${idBack}`).set(candidate)).status).toBe(409);
     expect((await upload(candidate, 'GRAD_CERT', await makeJpeg())).status).toBe(409);
 

@@ -97,6 +97,8 @@ export interface CategoryView {
   minCount: number;
   maxCount: number;
   required: boolean;
+  /** 上传 is offered: the category is open (draft in the window, or named in an open return) and below maxCount */
+  canUpload: boolean;
   images: ImageView[];
 }
 

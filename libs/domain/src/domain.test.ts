@@ -6,6 +6,7 @@ import {
   assertCanAddImage,
   assertCanSubmit,
   assertUploadAcceptable,
+  canAddToCategory,
   formatBeijingTime,
   isImageLocked,
   maskIdNumber,
@@ -112,4 +113,21 @@ describe('image lock', () => {
 
 it('masks ID numbers as 120***********1234', () => {
   expect(maskIdNumber('120101199001011234')).toBe('120***********1234');
+});
+
+describe('canAddToCategory', () => {
+  const now = new Date('2026-02-01T00:00:00Z');
+  const idCard = { code: 'ID_CARD', maxCount: 2 };
+  it('offers 上传 in a draft inside the window until the maximum is reached', () => {
+    const ctx = { dossierStatus: 'DRAFT' as const, windowOpen: true, openReturnItems: [], now };
+    expect(canAddToCategory(idCard, 1, ctx)).toBe(true);
+    expect(canAddToCategory(idCard, 2, ctx)).toBe(false);
+    expect(canAddToCategory(idCard, 0, { ...ctx, windowOpen: false })).toBe(false);
+  });
+  it('after a return offers 上传 only in the returned categories', () => {
+    const items = [{ imageId: null, categoryCode: 'GRAD_CERT', deadline: new Date('2026-02-05T00:00:00Z') }];
+    const ctx = { dossierStatus: 'RETURNED' as const, windowOpen: false, openReturnItems: items, now };
+    expect(canAddToCategory({ code: 'GRAD_CERT', maxCount: 2 }, 1, ctx)).toBe(true);
+    expect(canAddToCategory(idCard, 0, ctx)).toBe(false);
+  });
 });

@@ -40,3 +40,11 @@ export function isCategoryOpen(categoryCode: string, ctx: LockContext): boolean 
   }
   return false;
 }
+
+/**
+ * Whether 上传 is offered for a category: it is open (DRAFT inside the window, or named in an open
+ * return) and holds fewer than its maximum of images that count (not REJECTED, not deleted).
+ */
+export function canAddToCategory(category: { code: string; maxCount: number }, countedImages: number, ctx: LockContext): boolean {
+  return isCategoryOpen(category.code, ctx) && countedImages < category.maxCount;
+}
