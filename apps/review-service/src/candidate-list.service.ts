@@ -68,15 +68,33 @@ export interface ListPlan {
   take: number;
 }
 
+/**
+ * The smallest digit string greater than every string starting with `prefix`: '1201' -> '1202',
+ * '1299' -> '13'; null for all nines (no upper bound).
+ */
+export function nextDigitPrefix(prefix: string): string | null {
+  const trimmed = prefix.replace(/9+$/, '');
+  if (!trimmed) return null;
+  return trimmed.slice(0, -1) + String(Number(trimmed.at(-1)) + 1);
+}
+
 /** The WHERE parts shared by both regions of a list (exam year, site, search). */
 export function listPlan(examYearId: string, siteId: string | null, query: ReviewListQuery): ListPlan {
   const filters = [Prisma.sql`d."examYearId" = ${examYearId}::uuid`];
   if (siteId) filters.push(Prisma.sql`d."siteId" = ${siteId}::uuid`);
   const q = query.q?.trim();
   const joins = q ? Prisma.sql`JOIN "Candidate" c ON c.id = d."candidateId"` : Prisma.empty;
-  if (q) {
-    const prefix = `${escapeLike(q)}%`;
-    filters.push(Prisma.sql`(c."registrationNo" LIKE ${prefix} OR c.name LIKE ${prefix})`);
+  if (q && /^\d+$/.test(q)) {
+    // 报名号 prefix as a range on the registrationNo index (LIKE 'x%' cannot use it outside the C collation)
+    const upper = nextDigitPrefix(q);
+    filters.push(
+      upper
+        ? Prisma.sql`c."registrationNo" >= ${q} AND c."registrationNo" < ${upper}`
+        : Prisma.sql`c."registrationNo" >= ${q}`,
+    );
+  } else if (q) {
+    // names carry no digits: a name prefix, filtered within the site/district rows already chosen
+    filters.push(Prisma.sql`c.name LIKE ${`${escapeLike(q)}%`}`);
   }
   return {
     filters,

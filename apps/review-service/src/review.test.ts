@@ -3,6 +3,7 @@ import request from 'supertest';
 import type { CandidateListItem } from '@exam/api';
 import { loginAs, seedSite, seedStaff, seedYear, type AuthHeaders } from '../../material-service/src/test-fixtures.js';
 import { seedDossier, startReviewTestApp } from './test-app.js';
+import { nextDigitPrefix } from './candidate-list.service.js';
 
 const t = await startReviewTestApp();
 afterAll(() => t.close());
@@ -120,6 +121,9 @@ describe('work list order, pagination and search (district 34)', () => {
     expect(names((await walk({ status: 'PENDING_SITE', limit: 1 })).seen)).toEqual(['王二', '王一', '王%']);
     expect(names((await walk({ q: '刘' })).seen)).toEqual(['刘三', '刘四']);
     expect(names((await walk({ q: '340006' })).seen)).toEqual(['草稿乙']);
+    expect(names((await walk({ q: '34000' })).seen).sort()).toEqual(['刘三', '刘四', '王一', '王二', '草稿乙', '草稿甲'].sort());
+    expect(names((await walk({ q: '3499' })).seen)).toEqual(['王%']);
+    expect(names((await walk({ q: '35' })).seen)).toEqual([]);
     expect(names((await walk({ q: '王%' })).seen)).toEqual(['王%']);
     expect(names((await walk({ q: '%' })).seen)).toEqual([]);
   });
@@ -155,4 +159,10 @@ describe('GET /api/review/district/progress (district 56)', () => {
     expect(bySite[s3!.id]).toMatchObject({ total: 0, counts: { DRAFT: 0, PENDING_SITE: 0, PENDING_DISTRICT: 0, APPROVED: 0, REJECTED: 0, NOT_SUBMITTED: 0, RETURNED: 0 } });
     expect(res.body.sites).toHaveLength(3);
   });
+});
+
+it('turns a digit prefix into the upper bound of its range', () => {
+  expect(nextDigitPrefix('1201')).toBe('1202');
+  expect(nextDigitPrefix('1299')).toBe('13');
+  expect(nextDigitPrefix('999')).toBeNull();
 });
