@@ -1,62 +1,22 @@
 import { decryptIdNumber } from '@exam/auth';
-import { loadConfig } from '@exam/config';
-import { createPrismaClient } from '@exam/db';
-import { createLogger, onShutdown, startHttpServer } from '@exam/http';
-import { createJobProducer, createRedisConnection } from '@exam/queue';
+import { runService } from '@exam/http';
 import { FsBlobStorage } from '@exam/storage';
 import { buildMaterialApp } from './app.js';
 
-const config = loadConfig(
-  [
-    'NODE_ENV',
-    'LOG_LEVEL',
-    'PORT',
-    'HOST',
-    'DATABASE_URL',
-    'DATABASE_POOL_MAX',
-    'REDIS_URL',
-    'QUEUE_PREFIX',
-    'STORAGE_DIR',
-    'ID_ENC_KEY',
-    'SESSION_IDLE_MINUTES',
-    'SESSION_ABSOLUTE_HOURS',
-    'COOKIE_SECURE',
-  ],
-  process.env,
-  { PORT: '3102' },
-);
-
-const logger = createLogger('material-service', config.LOG_LEVEL);
-const prisma = createPrismaClient(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX });
-const redis = createRedisConnection(config.REDIS_URL, 'producer');
-const producer = createJobProducer(redis, config.QUEUE_PREFIX);
-
-const app = buildMaterialApp({
-  prisma,
-  redis,
-  producer,
-  storage: new FsBlobStorage(config.STORAGE_DIR),
-  logger,
-  now: () => new Date(),
-  decryptIdNumber: (enc) => decryptIdNumber(config.ID_ENC_KEY, enc),
-  session: {
-    idleMinutes: config.SESSION_IDLE_MINUTES,
-    absoluteHours: config.SESSION_ABSOLUTE_HOURS,
-    cookieSecure: config.COOKIE_SECURE,
-  },
-  trustProxy: config.NODE_ENV === 'production',
+await runService({
+  service: 'material-service',
+  defaultPort: 3102,
+  extraEnv: ['STORAGE_DIR', 'ID_ENC_KEY'],
+  build: ({ config, prisma, redis, producer, logger, now, session, trustProxy }) =>
+    buildMaterialApp({
+      prisma,
+      redis,
+      producer,
+      storage: new FsBlobStorage(config.STORAGE_DIR),
+      logger,
+      now,
+      decryptIdNumber: (enc) => decryptIdNumber(config.ID_ENC_KEY, enc),
+      session,
+      trustProxy,
+    }),
 });
-
-const server = await startHttpServer(app, { port: config.PORT, host: config.HOST });
-logger.info({ port: server.port }, 'material-service listening');
-
-onShutdown(
-  ['SIGINT', 'SIGTERM'],
-  async () => {
-    await server.close();
-    await producer.close();
-    await redis.quit();
-    await prisma.$disconnect();
-  },
-  logger,
-);

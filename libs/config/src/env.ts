@@ -68,3 +68,6 @@ export function loadConfig<K extends EnvKey>(
   }
   return result.data as { [P in K]: z.output<(typeof ENV)[P]> };
 }
+
+/** The typed configuration `loadConfig(keys)` returns. */
+export type Config<K extends EnvKey> = { [P in K]: z.output<(typeof ENV)[P]> };

@@ -4,3 +4,4 @@ export { parse, errorHandler, notFoundHandler, toErrorResponse, type ErrorMapper
 export { requestId, REQUEST_ID_HEADER } from './request-id.js';
 export { startHttpServer, onShutdown, type HttpServerHandle, type StartHttpServerOptions } from './server.js';
 export { pgReadiness, redisReadiness, runReadiness, type ReadinessCheck, type ReadinessResult } from './readiness.js';
+export { runService, SERVICE_ENV_KEYS, type ServiceInfra } from './run-service.js';
