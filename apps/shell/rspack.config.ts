@@ -1,65 +1,12 @@
-import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from '@rspack/cli';
-import { rspack, type SwcLoaderOptions } from '@rspack/core';
-import { ModuleFederationPlugin } from '@module-federation/enhanced/rspack';
+import { frontEndConfig } from '../../tools/rspack/front-end.config.ts';
 
 const appDir = fileURLToPath(new URL('.', import.meta.url));
-const workspaceRoot = resolve(appDir, '../..');
-const isProd = process.env.NODE_ENV === 'production';
 
-/** The only shared modules (DESIGN §9): the same list in every front end's config. */
-const shared = {
-  react: { singleton: true, requiredVersion: '^19.0.0' },
-  'react-dom': { singleton: true, requiredVersion: '^19.0.0' },
-  'react-router': { singleton: true, requiredVersion: '^7.0.0' },
-  '@exam/session': { singleton: true, requiredVersion: false as const },
-  '@exam/ui': { singleton: true, requiredVersion: false as const },
-};
-
-const swc: SwcLoaderOptions = {
-  jsc: {
-    parser: { syntax: 'typescript', tsx: true },
-    transform: { react: { runtime: 'automatic', development: !isProd } },
-  },
-  env: { targets: ['chrome >= 100', 'safari >= 15', 'firefox >= 100', 'edge >= 100'] },
-};
-
-export default defineConfig({
-  mode: isProd ? 'production' : 'development',
-  context: appDir,
-  entry: { main: './src/main.ts' },
-  output: {
-    path: resolve(workspaceRoot, 'dist/apps/shell'),
-    // Absolute: the shell serves deep links (/candidate/...) from its SPA fallback.
-    publicPath: '/',
-    filename: '[name].[contenthash:8].js',
-    chunkFilename: '[name].[contenthash:8].js',
-    uniqueName: 'shell',
-    clean: true,
-  },
-  devtool: isProd ? false : 'cheap-module-source-map',
-  resolve: {
-    extensions: ['.tsx', '.ts', '.jsx', '.js', '.json'],
-    // @exam/* through the workspace paths. The remotes' type paths live only in apps/shell/tsconfig.json:
-    // the shell's bundle must never contain a remote's code.
-    tsConfig: { configFile: resolve(workspaceRoot, 'tsconfig.base.json') },
-  },
-  module: {
-    rules: [{ test: /\.[cm]?[jt]sx?$/, exclude: /node_modules/, loader: 'builtin:swc-loader', options: swc, type: 'javascript/auto' }],
-  },
-  plugins: [
-    new rspack.HtmlRspackPlugin({ template: './index.html' }),
-    new ModuleFederationPlugin({
-      name: 'shell',
-      // Remotes are registered at runtime from /remotes.json (registerRemotes): nothing host-specific here.
-      remotes: {},
-      shared,
-      shareStrategy: 'loaded-first',
-      runtimePlugins: [resolve(appDir, 'src/mf/retry.plugin.ts')],
-      dts: false,
-      manifest: false,
-    }),
-  ],
-  performance: { hints: false },
+export default frontEndConfig({
+  role: 'host',
+  name: 'shell',
+  appDir,
+  distDir: 'shell',
+  runtimePlugins: [fileURLToPath(new URL('./src/mf/retry.plugin.ts', import.meta.url))],
 });
