@@ -1,18 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { DEMO_PASSWORDS } from '../../dev/src/demo-data.js';
-import { launchBrowser } from './browser.js';
+import { launchBrowser, login, logout } from './browser.js';
 import { startTestSystem } from './system-fixture.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
 
-async function login(page: Page, base: string, kind: 'candidate' | 'staff', account: string, password: string) {
-  await page.goto(`${base}/login`);
-  await page.getByRole('tab', { name: kind === 'candidate' ? '考生登录' : '工作人员登录' }).click();
-  await page.getByLabel(kind === 'candidate' ? '报名号' : '用户名').fill(account);
-  await page.getByLabel('密码').fill(password);
-  await page.getByRole('button', { name: '登录', exact: true }).click();
-}
 
 describe('one remote down', () => {
   let sys: Sys;
@@ -34,8 +27,7 @@ describe('one remote down', () => {
     await page.getByText('暂时无法加载').first().waitFor({ timeout: 30_000 });
     expect(await page.getByRole('button', { name: '重试' }).count()).toBeGreaterThan(0);
     // the shell itself still works: its layout and logout
-    await page.getByRole('button', { name: '退出登录' }).click();
-    await page.waitForURL(/\/login/);
+    await logout(page);
     await page.close();
   });
 
@@ -46,8 +38,7 @@ describe('one remote down', () => {
     await page.waitForURL(/\/candidate/);
     await page.getByTestId('category-ID_CARD').waitFor();
     expect(await page.getByText('暂时无法加载').count()).toBe(0);
-    await page.getByRole('button', { name: '退出登录' }).click();
-    await page.waitForURL(/\/login/);
+    await logout(page);
 
     await login(page, sys.url, 'staff', 'district', DEMO_PASSWORDS.staff);
     await page.waitForURL(/\/district/);

@@ -1,8 +1,8 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { DEMO_PASSWORDS } from '../../dev/src/demo-data.js';
-import { launchBrowser } from './browser.js';
+import { launchBrowser, login, logout } from './browser.js';
 import { startTestSystem } from './system-fixture.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
@@ -14,18 +14,7 @@ async function documentPhoto(): Promise<Buffer> {
   return sharp(Buffer.from(svg)).jpeg({ quality: 80 }).toBuffer();
 }
 
-async function login(page: Page, base: string, kind: 'candidate' | 'staff', account: string, password: string) {
-  await page.goto(`${base}/login`);
-  await page.getByRole('tab', { name: kind === 'candidate' ? '考生登录' : '工作人员登录' }).click();
-  await page.getByLabel(kind === 'candidate' ? '报名号' : '用户名').fill(account);
-  await page.getByLabel('密码').fill(password);
-  await page.getByRole('button', { name: '登录', exact: true }).click();
-}
 
-async function logout(page: Page) {
-  await page.getByRole('button', { name: '退出登录' }).click();
-  await page.waitForURL(/\/login/);
-}
 
 describe('walking skeleton through the shell (real services, workers, Postgres, Redis, chromium)', () => {
   let sys: Sys;
