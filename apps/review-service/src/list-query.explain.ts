@@ -4,6 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import { Prisma, createPrismaClient } from '@exam/db';
 import { createTestDatabase } from '@exam/testing';
+import { registrationPrefix, seedDossiers } from './bench-seed.js';
 import { listCandidates, listPlan, regionSql } from './candidate-list.service.js';
 import { encodeCursor } from './list-cursor.js';
 import type { ReviewListQuery, ReviewScope } from './review-scope.js';
@@ -21,30 +22,9 @@ try {
   for (let i = 0; i < SITES; i++) sites.push(await seedSite(prisma, { districtCode: '12', name: `考点${i + 1}` }));
 
   const t0 = performance.now();
-  for (const [yi, y] of [year, older].entries()) {
-    // the older year gets a quarter as many, so the current-year filter matters
-    const n = yi === 0 ? PER_SITE : PER_SITE / 4;
-    for (const site of sites) {
-      await prisma.$executeRaw`
-        WITH c AS (
-          INSERT INTO "Candidate" (id, "examYearId", "siteId", "registrationNo", name, "candidateType", "unitName", "idNumberEnc", "idNumberHash", "updatedAt")
-          SELECT gen_random_uuid(), ${y.id}::uuid, ${site.id}::uuid, ${site.code} || lpad(g::text, 6, '0'),
-                 (ARRAY['王','李','张','刘','陈','杨','赵','黄'])[1 + g % 8] || '考生' || g, 'GRADUATE', '某医院',
-                 '\\x00'::bytea, md5(g::text) || md5(g::text), now()
-          FROM generate_series(1, ${n}::int) g
-          RETURNING id, "siteId"
-        )
-        INSERT INTO "Dossier" (id, "candidateId", "examYearId", "siteId", status, "submittedAt", "updatedAt")
-        SELECT gen_random_uuid(), c.id, ${y.id}::uuid, c."siteId", s.status::"DossierStatus",
-               CASE WHEN s.status = 'DRAFT' THEN NULL ELSE timestamptz '2026-01-29 02:00Z' + random() * interval '13 days' END,
-               now()
-        FROM c CROSS JOIN LATERAL (
-          SELECT CASE WHEN r < 0.40 THEN 'PENDING_SITE' WHEN r < 0.60 THEN 'DRAFT' WHEN r < 0.75 THEN 'PENDING_DISTRICT'
-                      WHEN r < 0.85 THEN 'RETURNED' WHEN r < 0.95 THEN 'APPROVED' ELSE 'REJECTED' END AS status
-          FROM (SELECT random() + (c.id IS NULL)::int AS r) x
-        ) s`;
-    }
-  }
+  // the older year gets a quarter as many, so the current-year filter matters
+  await seedDossiers(prisma, { yearId: year.id, sites, perSite: PER_SITE });
+  await seedDossiers(prisma, { yearId: older.id, sites, perSite: PER_SITE / 4 });
   await prisma.$executeRawUnsafe('ANALYZE');
   const total = await prisma.dossier.count();
   console.log(`seeded ${total} dossiers (${SITES} sites; current year ${SITES * PER_SITE}) in ${Math.round(performance.now() - t0)} ms\n`);
@@ -74,6 +54,7 @@ try {
     ['site, drafts region', siteScope, { ...base, status: 'DRAFT' }, 'drafts'],
     ['site, drafts region, deep page (cursor)', siteScope, { ...base, status: 'DRAFT', cursor: draftCursor }, 'drafts'],
     ['site, search q=王考生1', siteScope, { ...base, q: '王考生1' }, 'submitted'],
+    ['site, search 报名号 prefix (100 matches)', siteScope, { ...base, q: `${registrationPrefix(7)}0012` }, 'submitted'],
     ['district, 待考区审核, page 1', districtScope, { ...base, status: 'PENDING_DISTRICT' }, 'submitted'],
   ];
   for (const [label, scope, query, region] of cases) {
