@@ -52,6 +52,8 @@ export function frontEndConfig(app: FrontEnd) {
     devtool: isProd ? false : 'cheap-module-source-map',
     resolve: {
       extensions: ['.tsx', '.ts', '.jsx', '.js', '.json'],
+      // ESM-style './x.js' imports of TypeScript sources (libs/domain is written that way)
+      extensionAlias: { '.js': ['.ts', '.tsx', '.js'] },
       // @exam/* through the workspace paths. The remotes' type paths live only in apps/shell/tsconfig.json:
       // the shell's bundle must never contain a remote's code.
       tsConfig: { configFile: resolve(workspaceRoot, 'tsconfig.base.json') },
