@@ -160,7 +160,12 @@ export interface SweepResult {
   images: number;
   outbox: number;
   fanouts: number;
+  /** server-side sessions deleted a day after they expired or were revoked */
+  sessions: number;
 }
+
+/** Sessions are kept this long past their absolute expiry or logout, then deleted. */
+export const SESSION_RETENTION_MS = 24 * 3600_000;
 
 /**
  * Re-queues what is stuck (DESIGN §11.6): images PROCESSING for more than 5 minutes, outbox rows PENDING for
@@ -195,7 +200,12 @@ export async function sweepStuck(deps: Deps): Promise<SweepResult> {
     ORDER BY t."createdAt" LIMIT ${SWEEP_LIMIT}`;
   for (const t of orphans) await ensureQueued(producer, 'notify.fanout', { transitionId: t.id });
 
-  const result = { images: images.length, outbox: outbox.length, fanouts: orphans.length };
+  const retention = new Date(clock.now().getTime() - SESSION_RETENTION_MS);
+  const sessions = await prisma.session.deleteMany({
+    where: { OR: [{ expiresAt: { lt: retention } }, { revokedAt: { lt: retention } }] },
+  });
+
+  const result = { images: images.length, outbox: outbox.length, fanouts: orphans.length, sessions: sessions.count };
   if (result.images || result.outbox || result.fanouts) deps.logger.warn(result, 'sweeper re-queued stuck work');
   return result;
 }

@@ -141,6 +141,18 @@ describe('deadline jobs (real Postgres, Redis and BullMQ worker)', () => {
     expect(retried?.failedReason ?? '').toBe('');
   });
 
+  it('sweeper deletes sessions a day after they expired or were logged out, and keeps live ones', async () => {
+    const now = Date.now();
+    const mk = (id: string, data: { expiresAt: Date; revokedAt?: Date }) =>
+      f.prisma.session.create({ data: { id: id.padEnd(64, '0'), role: 'ADMIN', csrfToken: 'c'.repeat(43), ...data } });
+    await mk('a', { expiresAt: new Date(now - 2 * 24 * 3600_000) });
+    await mk('b', { expiresAt: new Date(now + 3600_000), revokedAt: new Date(now - 2 * 24 * 3600_000) });
+    await mk('c', { expiresAt: new Date(now + 3600_000) });
+    await mk('d', { expiresAt: new Date(now - 3600_000) });
+    expect((await sweepStuck(f.deps)).sessions).toBe(2);
+    expect((await f.prisma.session.findMany({ select: { id: true } })).map((s) => s.id[0]).sort()).toEqual(['c', 'd']);
+  });
+
   it('registers the repeatable tick and sweep once, however often workers start', async () => {
     await registerDeadlineSchedules(f.producer);
     await registerDeadlineSchedules(f.producer);
