@@ -1,19 +1,10 @@
 import type { CandidateListQuery, CandidateListResponse, DistrictProgressResponse } from '@exam/api';
-import { apiFetch } from '@exam/session';
+import { apiFetch, withQuery } from '@exam/session';
 
 export type ListParams = Partial<Omit<CandidateListQuery, 'limit'>>;
 
-export function toQueryString(params: ListParams & { limit?: number }): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
-  }
-  const text = search.toString();
-  return text ? `?${text}` : '';
-}
-
 export function fetchDistrictCandidates(params: ListParams): Promise<CandidateListResponse> {
-  return apiFetch<CandidateListResponse>(`/api/review/district/candidates${toQueryString({ ...params, limit: 50 })}`);
+  return apiFetch<CandidateListResponse>(withQuery('/api/review/district/candidates', { ...params, limit: 50 }));
 }
 
 export function fetchDistrictProgress(): Promise<DistrictProgressResponse> {

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { authMiddleware, createSessionService } from '@exam/auth';
+import { sessionAuth, type SessionSettings } from '@exam/auth';
 import { createServiceApp, pgReadiness, redisReadiness } from '@exam/http';
 import type { MaterialDeps } from './material-deps.js';
 import { materialRoutes } from './material.routes.js';
@@ -7,22 +7,18 @@ import { mapUploadError } from './upload.middleware.js';
 
 export interface MaterialAppDeps extends MaterialDeps {
   redis: Redis;
-  session: { idleMinutes: number; absoluteHours: number; cookieSecure: boolean };
+  session: SessionSettings;
   trustProxy?: boolean;
 }
 
 /** The material-service Express app (also what the integration tests drive). */
 export function buildMaterialApp(deps: MaterialAppDeps) {
-  const sessions = createSessionService(deps.prisma, {
-    idleMinutes: deps.session.idleMinutes,
-    absoluteHours: deps.session.absoluteHours,
-  });
   return createServiceApp({
     service: 'material',
     logger: deps.logger,
     readiness: { db: pgReadiness(deps.prisma), redis: redisReadiness(deps.redis) },
     trustProxy: deps.trustProxy ?? false,
-    beforeRoutes: (router) => router.use(authMiddleware(sessions, { cookieSecure: deps.session.cookieSecure })),
+    beforeRoutes: (router) => router.use(sessionAuth(deps.prisma, deps.session)),
     routes: materialRoutes(deps),
     mapError: mapUploadError,
   });

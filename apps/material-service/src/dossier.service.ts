@@ -64,16 +64,19 @@ export async function getDossier(deps: MaterialDeps, candidateId: string): Promi
       idNumberMasked: maskedIdNumber(deps, candidate.idNumberEnc),
     },
     dossier: { id: dossier.id, status: dossier.status, statusLabel: DOSSIER_STATUS_LABELS[dossier.status] },
-    categories: categories.map((c) => ({
-      code: c.code,
-      name: c.name,
-      description: c.description,
-      minCount: c.effectiveMin,
-      maxCount: c.maxCount,
-      required: c.required,
-      canUpload: canAddToCategory(c, images.filter((i) => i.categoryCode === c.code && i.state !== 'REJECTED').length, lock),
-      images: images.filter((i) => i.categoryCode === c.code).map((i) => toImageView(i, isImageLocked(i, lock))),
-    })),
+    categories: categories.map((c) => {
+      const mine = images.filter((i) => i.categoryCode === c.code);
+      return {
+        code: c.code,
+        name: c.name,
+        description: c.description,
+        minCount: c.effectiveMin,
+        maxCount: c.maxCount,
+        required: c.required,
+        canUpload: canAddToCategory(c, mine.filter((i) => i.state !== 'REJECTED').length, lock),
+        images: mine.map((i) => toImageView(i, isImageLocked(i, lock))),
+      };
+    }),
   };
 }
 

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { CSRF_HEADER, SESSION_COOKIE, type Role } from '@exam/api';
 import { createSessionService, encryptIdNumber, hashIdNumber } from '@exam/auth';
-import type { CandidateType, ExamSite, ExamYear, Prisma, PrismaClient } from '@exam/db';
+import { catalogRows, type CandidateType, type ExamSite, type ExamYear, type PrismaClient } from '@exam/db';
 import { DEFAULT_CATALOG, parseBeijingTime } from '@exam/domain';
 
 export const TEST_ID_ENC_KEY = Buffer.alloc(32, 7).toString('base64');
@@ -43,18 +43,7 @@ export async function seedYear(
       uploadEnd: opts.uploadEnd ?? WINDOW.end,
     },
   });
-  await prisma.materialCategory.createMany({
-    data: DEFAULT_CATALOG.map((c, i) => ({
-      examYearId: year.id,
-      code: c.code,
-      name: c.name,
-      description: c.description,
-      minCount: c.minCount,
-      maxCount: c.maxCount,
-      appliesTo: { ...c.appliesTo } as Prisma.InputJsonValue,
-      sortOrder: i,
-    })),
-  });
+  await prisma.materialCategory.createMany({ data: catalogRows(year.id, DEFAULT_CATALOG) });
   return year;
 }
 

@@ -34,36 +34,30 @@ function HomeRedirect() {
   return <Navigate to={user ? ROLE_HOME[user.role satisfies Role] : '/login'} replace />;
 }
 
+/** Each role area of the shell and the micro-frontend mounted there. */
+const REMOTE_AREAS = [
+  { area: '/candidate', name: 'candidate_upload' },
+  { area: '/site', name: 'site_review' },
+  { area: '/district', name: 'district_review' },
+] as const;
+
 export function ShellApp() {
   return (
     <Routes>
       <Route path="/login" element={<LoginPage />} />
       <Route path="/activate" element={<ActivatePage />} />
       <Route element={<ShellLayout />}>
-        <Route
-          path="/candidate/*"
-          element={
-            <RequireRole area="/candidate">
-              <RemoteRoute name="candidate_upload" load={remoteApps.candidate_upload} />
-            </RequireRole>
-          }
-        />
-        <Route
-          path="/site/*"
-          element={
-            <RequireRole area="/site">
-              <RemoteRoute name="site_review" load={remoteApps.site_review} />
-            </RequireRole>
-          }
-        />
-        <Route
-          path="/district/*"
-          element={
-            <RequireRole area="/district">
-              <RemoteRoute name="district_review" load={remoteApps.district_review} />
-            </RequireRole>
-          }
-        />
+        {REMOTE_AREAS.map(({ area, name }) => (
+          <Route
+            key={name}
+            path={`${area}/*`}
+            element={
+              <RequireRole area={area}>
+                <RemoteRoute name={name} load={remoteApps[name]} />
+              </RequireRole>
+            }
+          />
+        ))}
       </Route>
       <Route path="*" element={<HomeRedirect />} />
     </Routes>

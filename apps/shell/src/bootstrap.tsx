@@ -1,9 +1,6 @@
-import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { BrowserRouter } from 'react-router';
 import { registerPlugins } from '@module-federation/enhanced/runtime';
-import { SessionProvider } from '@exam/session';
-import { UiProvider } from '@exam/ui';
+import { AppProviders } from '@exam/ui';
 import { ShellApp } from './app';
 import { fallbackPlugin } from './mf/fallback.plugin';
 import { remotesReady } from './mf/remotes-manifest';
@@ -15,13 +12,7 @@ void remotesReady();
 const container = document.getElementById('root');
 if (!container) throw new Error('#root is missing from index.html');
 createRoot(container).render(
-  <StrictMode>
-    <UiProvider>
-      <SessionProvider>
-        <BrowserRouter>
-          <ShellApp />
-        </BrowserRouter>
-      </SessionProvider>
-    </UiProvider>
-  </StrictMode>,
+  <AppProviders>
+    <ShellApp />
+  </AppProviders>,
 );

@@ -9,7 +9,7 @@ import { FileSmsSender, createSmtpEmailSender, type EmailSender } from '@exam/no
 import { QUEUE_NAMES, createJobProducer, createRedisConnection, type JobProducer, type QueueName } from '@exam/queue';
 import { FsBlobStorage, newBlobKey } from '@exam/storage';
 import { createTestDatabase, testRedisPrefix, testRedisUrl } from '@exam/testing';
-import { startMailSink, type MailSink } from '../../../tools/dev/src/mail-sink.js';
+import { startMailSink, type MailSink } from '@exam/dev-tools';
 import type { Clock, WorkerDeps, WorkerLogger } from './deps.js';
 import { createHandlers } from './handlers.js';
 import { startWorkers, type WorkerRuntime } from './worker-runtime.js';

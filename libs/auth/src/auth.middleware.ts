@@ -4,7 +4,8 @@ import cookieParser from 'cookie-parser';
 import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, type Role } from '@exam/api';
 import { DomainError } from '@exam/domain';
 import type { AuthContext } from './auth-context.js';
-import type { NewSession, SessionService } from './session.service.js';
+import type { PrismaClient } from '@exam/db';
+import { createSessionService, type NewSession, type SessionService } from './session.service.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -86,4 +87,17 @@ export function setSessionCookies(res: Response, session: NewSession, secure: bo
 export function clearSessionCookies(res: Response, secure = false): void {
   res.clearCookie(SESSION_COOKIE, cookieOptions(secure, true));
   res.clearCookie(CSRF_COOKIE, cookieOptions(secure, false));
+}
+
+/** SESSION_IDLE_MINUTES, SESSION_ABSOLUTE_HOURS and COOKIE_SECURE, as every service is given them. */
+export interface SessionSettings {
+  idleMinutes: number;
+  absoluteHours: number;
+  cookieSecure: boolean;
+}
+
+/** `authMiddleware` over a session service built from the service's settings: what a resource service mounts. */
+export function sessionAuth(prisma: PrismaClient, settings: SessionSettings): RequestHandler {
+  const sessions = createSessionService(prisma, { idleMinutes: settings.idleMinutes, absoluteHours: settings.absoluteHours });
+  return authMiddleware(sessions, { cookieSecure: settings.cookieSecure });
 }

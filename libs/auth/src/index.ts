@@ -18,7 +18,9 @@ export {
   requireRole,
   setSessionCookies,
   clearSessionCookies,
+  sessionAuth,
   type AuthMiddlewareOptions,
+  type SessionSettings,
 } from './auth.middleware.js';
 export { assertCanAccessCandidate, candidateScopeWhere, type CandidateScopeTarget } from './scope.js';
 export { createLoginThrottle, type LoginThrottle, type LoginThrottleOptions } from './login-throttle.js';

@@ -10,3 +10,4 @@ export {
   type CreateMigrationResult,
   type EngineOptions,
 } from './migrate/engine.ts';
+export { catalogRows } from './catalog.ts';

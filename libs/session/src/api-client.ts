@@ -108,3 +108,13 @@ export async function apiFetch<T>(path: string, init: ApiFetchInit = {}): Promis
   }
   return parsed as T;
 }
+
+/** `path?a=1&b=2`, leaving out undefined, null and empty values. */
+export function withQuery(path: string, params: Record<string, string | number | boolean | null | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `${path}?${text}` : path;
+}

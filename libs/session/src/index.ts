@@ -1,4 +1,4 @@
-export { ApiClientError, UNAUTHORIZED_EVENT, apiFetch, isApiClientError, readCookie, type ApiFetchInit } from './api-client';
+export { ApiClientError, UNAUTHORIZED_EVENT, apiFetch, isApiClientError, readCookie, withQuery, type ApiFetchInit } from './api-client';
 export {
   ACTIVATE_PATH,
   LOGIN_PATH,

@@ -4,4 +4,4 @@ export { DossierStatusTag, ImageStateTag, LockTag, type DossierStatusTagProps, t
 export { RemoteErrorBoundary, RemoteFallback, type RemoteErrorBoundaryProps, type RemoteFallbackProps } from './remote-error-boundary';
 export { UiProvider, examTheme, useFeedback, type UiProviderProps } from './ui-provider';
 export { CandidateListPanel, type CandidateListFilters, type CandidateListPanelProps } from './candidate-list-panel';
-export { renderStandaloneRemote } from './standalone';
+export { AppProviders, renderStandaloneRemote } from './app-providers';

@@ -1,5 +1,5 @@
 import { encryptIdNumber, hashIdNumber, hashPassword } from '@exam/auth';
-import type { PrismaClient } from '@exam/db';
+import { catalogRows, type PrismaClient } from '@exam/db';
 import { DEFAULT_CATALOG, parseBeijingTime } from '@exam/domain';
 import { DEMO_DISTRICT, DEMO_PASSWORDS, DEMO_SITES, DEMO_STAFF, demoCandidates, type DemoCandidate } from './demo-data.js';
 
@@ -62,18 +62,7 @@ export async function seedDemo(prisma: PrismaClient, keys: SeedKeys, now = new D
           data: { ...y, districtCode: DEMO_DISTRICT.code, districtName: DEMO_DISTRICT.name },
         });
         yearIds.set(y.code, year.id);
-        await tx.materialCategory.createMany({
-          data: DEFAULT_CATALOG.map((c, i) => ({
-            examYearId: year.id,
-            code: c.code,
-            name: c.name,
-            description: c.description,
-            minCount: c.minCount,
-            maxCount: c.maxCount,
-            appliesTo: { ...c.appliesTo },
-            sortOrder: i,
-          })),
-        });
+        await tx.materialCategory.createMany({ data: catalogRows(year.id, DEFAULT_CATALOG) });
       }
 
       const rows = [

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createTestDatabase, testRedisPrefix, testRedisUrl } from '@exam/testing';
-import { startSystem, type RunningSystem } from '../../dev/src/system.js';
+import { startSystem, type RunningSystem } from '@exam/dev-tools';
 
 export const root = resolve(import.meta.dirname, '../../..');
 

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
-import { DEMO_PASSWORDS } from '../../dev/src/demo-data.js';
+import { DEMO_PASSWORDS } from '@exam/dev-tools';
 import { launchBrowser, login, logout } from './browser.js';
 import { startTestSystem } from './system-fixture.js';
 

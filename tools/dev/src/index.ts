@@ -1,0 +1,4 @@
+// What other projects (the browser tests, the workers' tests) use of the dev runtime.
+export { startSystem, DEFAULT_PORTS, REMOTES, SERVICES, type Ports, type RemoteName, type RunningSystem, type SystemOptions } from './system.js';
+export { startMailSink, type MailSink } from './mail-sink.js';
+export { DEMO_PASSWORDS, DEMO_SITES, DEMO_STAFF, type DemoCandidate } from './demo-data.js';
