@@ -194,8 +194,30 @@ function disposeOnce(adapter: SqlDriverAdapter, cleanups: (() => Promise<void>)[
   return adapter;
 }
 
+interface PgAdapterInternals {
+  client: { query(sql: string): Promise<unknown> };
+  onError(error: unknown): never;
+}
+
+/**
+ * adapter-pg 7.10 runs a migration script by splitting it on every ';', which breaks statements that contain one
+ * (a plpgsql function body between $$ quotes). Send the script whole, as one simple-protocol query, the way
+ * Prisma's native engine does (Postgres runs a multi-statement simple query as one implicit transaction).
+ */
+function patchExecuteScript(adapter: SqlDriverAdapter): void {
+  const internals = adapter as unknown as PgAdapterInternals;
+  adapter.executeScript = async (script: string) => {
+    try {
+      await internals.client.query(script);
+    } catch (error) {
+      internals.onError(error);
+    }
+  };
+}
+
 function patchAdapter(adapter: SqlDriverAdapter): SqlDriverAdapter {
   patchQueryable(adapter);
+  patchExecuteScript(adapter);
   const startTransaction = adapter.startTransaction.bind(adapter);
   adapter.startTransaction = async (isolationLevel) => patchQueryable<Transaction>(await startTransaction(isolationLevel));
   return adapter;
