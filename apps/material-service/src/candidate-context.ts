@@ -1,56 +1,10 @@
-import { z } from 'zod';
-import { Prisma, type Candidate, type Dossier, type ExamSite, type ExamYear, type MaterialCategory, type PrismaClient } from '@exam/db';
-import {
-  applicableCategories,
-  notFound,
-  windowState,
-  type AppliesTo,
-  type CandidateAttribute,
-  type CandidateType,
-  type CatalogEntry,
-  type LockContext,
-  type OpenReturnItem,
-} from '@exam/domain';
+import { Prisma, type Candidate, type Dossier, type ExamSite, type ExamYear, type PrismaClient } from '@exam/db';
+import { loadApplicable, type ApplicableCategory } from '@exam/dossier';
+import { notFound, windowState, type LockContext, type OpenReturnItem } from '@exam/domain';
+
+export type { ApplicableCategory };
 
 export type Db = PrismaClient | Prisma.TransactionClient;
-
-const appliesToSchema = z.object({
-  types: z.array(z.string()).optional(),
-  excludeTypes: z.array(z.string()).optional(),
-  attributes: z.array(z.string()).optional(),
-  required: z.boolean().optional(),
-  /** older spelling of `required: false` */
-  optional: z.boolean().optional(),
-});
-
-/** Reads a catalog row's `appliesTo` JSON into the domain rule (an unreadable rule applies to no one). */
-export function toCatalogEntry(row: MaterialCategory): CatalogEntry & { sortOrder: number } {
-  const parsed = appliesToSchema.safeParse(row.appliesTo);
-  // an unreadable rule applies to no one rather than to everyone
-  const a: z.infer<typeof appliesToSchema> = parsed.success ? parsed.data : { types: [], required: false };
-  const appliesTo: AppliesTo = {
-    ...(a.types ? { types: a.types as CandidateType[] } : {}),
-    ...(a.excludeTypes ? { excludeTypes: a.excludeTypes as CandidateType[] } : {}),
-    ...(a.attributes ? { attributes: a.attributes as CandidateAttribute[] } : {}),
-    required: a.required ?? a.optional !== true,
-  };
-  return {
-    code: row.code,
-    name: row.name,
-    description: row.description,
-    minCount: row.minCount,
-    maxCount: row.maxCount,
-    appliesTo,
-    sortOrder: row.sortOrder,
-  };
-}
-
-export type ApplicableCategory = ReturnType<typeof loadApplicable>[number];
-
-function loadApplicable(rows: MaterialCategory[], candidate: Candidate) {
-  const entries = rows.map(toCatalogEntry).sort((a, b) => a.sortOrder - b.sortOrder);
-  return applicableCategories(entries, { candidateType: candidate.candidateType as CandidateType, attributes: candidate.attributes });
-}
 
 export interface CandidateContext {
   candidate: Candidate & { examYear: ExamYear; site: ExamSite };

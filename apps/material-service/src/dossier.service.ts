@@ -1,4 +1,5 @@
-import type { DossierResponse, DossierStatus } from '@exam/api';
+import type { CandidateResultView, DossierResponse, SubmitResponse } from '@exam/api';
+import { transitionDossier } from '@exam/dossier';
 import {
   CANDIDATE_TYPE_LABELS,
   DOSSIER_STATUS_LABELS,
@@ -6,27 +7,22 @@ import {
   assertCanResubmit,
   assertCanSubmit,
   assertWindowOpen,
+  candidateVisibleStatus,
   canAddToCategory,
   isImageLocked,
   maskIdNumber,
-  transition,
+  reviewReasonText,
   windowState,
   type CategoryCount,
   type TransitionAction,
 } from '@exam/domain';
-import type { Image } from '@exam/db';
-import { writeAudit } from '@exam/auth';
-import { lockContextFor, lockDossier, loadCandidateContext, openReturn, type ApplicableCategory } from './candidate-context.js';
+import type { Dossier, Image } from '@exam/db';
+import { lockContextFor, loadCandidateContext, openReturn, type ApplicableCategory } from './candidate-context.js';
 import { toImageView } from './image-view.js';
 import type { CandidateActor, MaterialDeps } from './material-deps.js';
 
-/** 提交审核: what the candidate sees afterwards. */
-export interface SubmitResponse {
-  dossier: { id: string; status: DossierStatus; statusLabel: string };
-  message: string;
-}
-
-export const SUBMIT_SUCCESS_MESSAGE = '提交成功，材料已锁定';
+/** 提交审核: what the candidate sees afterwards (manual §二7: 上报完成，内容已锁定). */
+export const SUBMIT_SUCCESS_MESSAGE = '上报完成，内容已锁定';
 
 /** The masked ID number; an undecryptable value (wrong key, tampered row) shows fully masked and is logged. */
 function maskedIdNumber(deps: MaterialDeps, enc: Uint8Array): string {
@@ -43,10 +39,21 @@ export async function getDossier(deps: MaterialDeps, candidateId: string): Promi
   const year = candidate.examYear;
   const now = deps.now();
   const lock = await lockContextFor(deps.prisma, dossier, year, now);
-  const images = await deps.prisma.image.findMany({
-    where: { dossierId: dossier.id, deletedAt: null },
-    orderBy: [{ uploadedAt: 'asc' }, { id: 'asc' }],
-  });
+  const [images, ret] = await Promise.all([
+    deps.prisma.image.findMany({
+      where: { dossierId: dossier.id, deletedAt: null },
+      orderBy: [{ uploadedAt: 'asc' }, { id: 'asc' }],
+    }),
+    dossier.status === 'RETURNED' ? openReturn(deps.prisma, dossier.id) : null,
+  ]);
+  const nameOf = new Map(categories.map((c) => [c.code, c.name]));
+  // only items still open to the candidate carry a reason: a replaced image's reason went with it
+  const returnItems = ret && ret.deadline.getTime() > now.getTime() ? ret.items : [];
+  const imageReason = new Map(returnItems.filter((it) => it.imageId).map((it) => [it.imageId!, reviewReasonText(it.reasonCode, it.reasonText)]));
+  const categoryReason = new Map(
+    returnItems.filter((it) => !it.imageId).map((it) => [it.categoryCode, reviewReasonText(it.reasonCode, it.reasonText)]),
+  );
+  const published = dossier.publishedAt !== null;
   return {
     examYear: {
       id: year.id,
@@ -63,7 +70,25 @@ export async function getDossier(deps: MaterialDeps, candidateId: string): Promi
       siteName: candidate.site.name,
       idNumberMasked: maskedIdNumber(deps, candidate.idNumberEnc),
     },
-    dossier: { id: dossier.id, status: dossier.status, statusLabel: DOSSIER_STATUS_LABELS[dossier.status] },
+    dossier: {
+      id: dossier.id,
+      ...candidateVisibleStatus(dossier.status, published),
+      submittedAt: dossier.submittedAt?.toISOString() ?? null,
+    },
+    openReturn: ret
+      ? {
+          deadline: ret.deadline.toISOString(),
+          createdAt: ret.createdAt.toISOString(),
+          message: ret.message,
+          items: ret.items.map((it) => ({
+            imageId: it.imageId,
+            categoryCode: it.categoryCode,
+            categoryName: nameOf.get(it.categoryCode) ?? it.categoryCode,
+            reason: reviewReasonText(it.reasonCode, it.reasonText),
+          })),
+        }
+      : null,
+    result: published && (dossier.status === 'APPROVED' || dossier.status === 'REJECTED') ? await publishedResult(deps, dossier) : null,
     categories: categories.map((c) => {
       const mine = images.filter((i) => i.categoryCode === c.code);
       return {
@@ -74,9 +99,32 @@ export async function getDossier(deps: MaterialDeps, candidateId: string): Promi
         maxCount: c.maxCount,
         required: c.required,
         canUpload: canAddToCategory(c, mine.filter((i) => i.state !== 'REJECTED').length, lock),
-        images: mine.map((i) => toImageView(i, isImageLocked(i, lock))),
+        returnReason: categoryReason.get(c.code) ?? null,
+        images: mine.map((i) => {
+          const locked = isImageLocked(i, lock);
+          return toImageView(i, locked, locked ? null : (imageReason.get(i.id) ?? null));
+        }),
       };
     }),
+  };
+}
+
+/** The published decision, with the district's reason when 审核不通过. */
+async function publishedResult(deps: MaterialDeps, dossier: Dossier): Promise<CandidateResultView> {
+  const status = dossier.status as 'APPROVED' | 'REJECTED';
+  const decision =
+    status === 'REJECTED'
+      ? await deps.prisma.reviewDecision.findFirst({
+          where: { dossierId: dossier.id, level: 'DISTRICT', decision: 'REJECT' },
+          orderBy: { createdAt: 'desc' },
+          select: { comment: true },
+        })
+      : null;
+  return {
+    status,
+    label: DOSSIER_STATUS_LABELS[status],
+    reason: decision?.comment ?? null,
+    publishedAt: dossier.publishedAt!.toISOString(),
   };
 }
 
@@ -95,73 +143,38 @@ function categoryCounts(categories: readonly ApplicableCategory[], images: reado
 
 /**
  * 提交审核: DRAFT → PENDING_SITE (inside the window, every required category complete), or
- * RETURNED → PENDING_DISTRICT once every returned item was replaced (closes the return).
- * Serialised with uploads/deletes by the dossier row lock; the update is also guarded by `version`.
+ * RETURNED → PENDING_DISTRICT once every returned item was replaced (the door closes the return).
+ * The rules are checked under the dossier row lock, so uploads/deletes cannot slip in between.
  */
 export async function submitDossier(deps: MaterialDeps, actor: CandidateActor): Promise<SubmitResponse> {
   const { candidate, categories, dossier: initial } = await loadCandidateContext(deps.prisma, actor.candidateId);
   const year = candidate.examYear;
-  const now = deps.now();
-
-  const { transitionId, dossier } = await deps.prisma.$transaction(async (tx) => {
-    const current = await lockDossier(tx, initial.id);
-    const images = await tx.image.findMany({ where: { dossierId: current.id, deletedAt: null } });
-    let action: TransitionAction = 'SUBMIT';
-    let closeReturnId: string | null = null;
-    if (current.status === 'DRAFT') {
-      assertWindowOpen({ start: year.uploadStart, end: year.uploadEnd }, now);
+  const action: TransitionAction = initial.status === 'RETURNED' ? 'RESUBMIT' : 'SUBMIT';
+  const result = await transitionDossier(deps, {
+    dossierId: initial.id,
+    action,
+    actor: { type: 'CANDIDATE', id: actor.candidateId, role: 'CANDIDATE', ip: actor.ip },
+    check: async (tx, { dossier, now }) => {
+      const images = await tx.image.findMany({ where: { dossierId: dossier.id, deletedAt: null } });
+      if (dossier.status === 'DRAFT') {
+        assertWindowOpen({ start: year.uploadStart, end: year.uploadEnd }, now);
+      } else if (dossier.status === 'RETURNED') {
+        const ret = await openReturn(tx, dossier.id);
+        if (!ret) throw new DomainError('RETURN_EXPIRED', '补充材料的截止时间已过，不能再提交', 409);
+        const names = new Map(categories.map((c) => [c.code, c.name]));
+        assertCanResubmit({
+          items: ret.items.map((it) => ({ ...it, categoryName: names.get(it.categoryCode) ?? it.categoryCode })),
+          images,
+          returnedAt: ret.createdAt,
+          deadline: ret.deadline,
+          now,
+        });
+      }
       assertCanSubmit(categoryCounts(categories, images));
-    } else if (current.status === 'RETURNED') {
-      action = 'RESUBMIT';
-      const ret = await openReturn(tx, current.id);
-      if (!ret) throw new DomainError('RETURN_EXPIRED', '补充材料的截止时间已过，不能再提交', 409);
-      const names = new Map(categories.map((c) => [c.code, c.name]));
-      assertCanResubmit({
-        items: ret.items.map((it) => ({ ...it, categoryName: names.get(it.categoryCode) ?? it.categoryCode })),
-        images,
-        returnedAt: ret.createdAt,
-        deadline: ret.deadline,
-        now,
-      });
-      assertCanSubmit(categoryCounts(categories, images));
-      closeReturnId = ret.id;
-    }
-    const to = transition(current.status, action, 'CANDIDATE');
-    const updated = await tx.dossier.updateMany({
-      where: { id: current.id, version: current.version },
-      data: { status: to, version: { increment: 1 }, submittedAt: now, lastTransitionAt: now },
-    });
-    if (updated.count !== 1) throw new DomainError('CONFLICT', '材料状态已变化，请刷新页面后重试', 409);
-    if (closeReturnId) await tx.return.update({ where: { id: closeReturnId }, data: { closedAt: now } });
-    const tr = await tx.dossierTransition.create({
-      data: {
-        dossierId: current.id,
-        fromStatus: current.status,
-        toStatus: to,
-        actorType: 'CANDIDATE',
-        actorId: actor.candidateId,
-        createdAt: now,
-      },
-    });
-    await writeAudit(tx, {
-      actorType: 'CANDIDATE',
-      actorId: actor.candidateId,
-      action: action === 'RESUBMIT' ? 'dossier.resubmit' : 'dossier.submit',
-      targetType: 'Dossier',
-      targetId: current.id,
-      candidateId: actor.candidateId,
-      ip: actor.ip,
-      details: { from: current.status, to, transitionId: tr.id },
-    });
-    return { transitionId: tr.id, dossier: { id: current.id, status: to } };
-  });
-
-  await deps.producer.add('notify.fanout', { transitionId }).catch((err: unknown) => {
-    // the sweeper re-queues fan-outs of transitions that have no outbox rows
-    deps.logger.error({ err, transitionId }, 'enqueue notify.fanout failed');
+    },
   });
   return {
-    dossier: { ...dossier, statusLabel: DOSSIER_STATUS_LABELS[dossier.status] },
+    dossier: { id: result.dossierId, ...candidateVisibleStatus(result.to, false) },
     message: SUBMIT_SUCCESS_MESSAGE,
   };
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import type { ExamSite, ExamYear } from '@exam/db';
 import { startMaterialTestApp } from './test-app.js';
-import { AFTER_WINDOW, IN_WINDOW, loginAs, makeJpeg, markImageReady, seedCandidate, seedSite, seedStaff, seedYear, type AuthHeaders } from './test-fixtures.js';
+import { AFTER_WINDOW, IN_WINDOW, loginAs, makeJpeg, markImageReady, seedCandidate, seedSite, seedStaff, seedYear, type AuthHeaders } from '@exam/testing';
 
 const t = await startMaterialTestApp();
 afterAll(() => t.close());

@@ -1,5 +1,5 @@
 import { assertCanAccessCandidate, writeAudit, type AuthContext } from '@exam/auth';
-import { formatBeijingTime, notFound, sniffImageFormat } from '@exam/domain';
+import { formatBeijingTime, notFound, reviewerMayViewImage, sniffImageFormat } from '@exam/domain';
 import { watermark, watermarkLine } from '@exam/images';
 import { assertUuid } from './image.service.js';
 import type { MaterialDeps } from './material-deps.js';
@@ -14,8 +14,8 @@ export interface ImageContent {
 
 /**
  * The authorised image handler: a candidate reaches only their own images, a reviewer only candidates in
- * their scope; everything else (also a derivative that does not exist yet) is 404. Reviewers' previews carry
- * the watermark; every reviewer view of an original is audited.
+ * their scope and only once submitted; everything else (also a derivative that does not exist yet) is 404. Every
+ * variant a reviewer receives carries the watermark; every reviewer view of an original is audited.
  */
 export async function readImage(
   deps: MaterialDeps,
@@ -27,7 +27,7 @@ export async function readImage(
   assertUuid(imageId);
   const image = await deps.prisma.image.findFirst({
     where: { id: imageId, deletedAt: null },
-    include: { dossier: { select: { candidateId: true, siteId: true, examYear: { select: { districtCode: true } } } } },
+    include: { dossier: { select: { candidateId: true, siteId: true, submittedAt: true, examYear: { select: { districtCode: true } } } } },
   });
   if (!image) throw notFound('图片');
   const { candidateId, siteId } = image.dossier;
@@ -35,6 +35,8 @@ export async function readImage(
     if (!auth.candidateId || auth.candidateId !== candidateId) throw notFound('图片');
   } else {
     assertCanAccessCandidate(auth, { candidateId, siteId, districtCode: image.dossier.examYear.districtCode });
+    // reviewers see what was submitted: never a draft's images, nor a replacement before it is resubmitted
+    if (!reviewerMayViewImage(image.uploadedAt, image.dossier.submittedAt)) throw notFound('图片');
   }
 
   const ready = image.state === 'READY';
@@ -43,8 +45,9 @@ export async function readImage(
   let body = await deps.storage.get(key);
   const reviewer = auth.role !== 'CANDIDATE';
 
-  if (reviewer && variant === 'preview') {
-    body = await watermark(body, watermarkLine(auth.user.id, formatBeijingTime(deps.now())));
+  if (reviewer) {
+    // every variant a reviewer receives carries 仅供医师资格考试审核使用 · account · time (DESIGN §10)
+    body = await watermark(body, watermarkLine(auth.user.username ?? auth.user.displayName, formatBeijingTime(deps.now())));
   }
   if (reviewer && variant === 'original') {
     await writeAudit(deps.prisma, {
@@ -58,6 +61,6 @@ export async function readImage(
       details: { role: auth.role, categoryCode: image.categoryCode },
     });
   }
-  const contentType = variant === 'original' && sniffImageFormat(body.subarray(0, 8)) === 'png' ? 'image/png' : 'image/jpeg';
+  const contentType = sniffImageFormat(body.subarray(0, 8)) === 'png' ? 'image/png' : 'image/jpeg';
   return { body, contentType };
 }

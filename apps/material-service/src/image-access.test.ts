@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import sharp from 'sharp';
 import { startMaterialTestApp } from './test-app.js';
-import { loginAs, makeJpeg, markImageReady, seedCandidate, seedSite, seedStaff, seedYear, type AuthHeaders } from './test-fixtures.js';
+import { loginAs, makeJpeg, markImageReady, seedCandidate, seedSite, seedStaff, seedYear, type AuthHeaders } from '@exam/testing';
 
 const t = await startMaterialTestApp();
 afterAll(() => t.close());

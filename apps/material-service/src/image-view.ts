@@ -4,7 +4,7 @@ import type { ImageView } from '@exam/api';
 export const imageUrl = (id: string, variant: 'thumb' | 'preview' | 'original') => `/api/material/images/${id}/${variant}`;
 
 /** The candidate's view of one image; derivative URLs only once the worker produced them. */
-export function toImageView(img: Image, locked: boolean): ImageView {
+export function toImageView(img: Image, locked: boolean, returnReason: string | null = null): ImageView {
   const ready = img.state === 'READY';
   return {
     id: img.id,
@@ -12,6 +12,7 @@ export function toImageView(img: Image, locked: boolean): ImageView {
     state: img.state,
     reason: img.reason,
     locked,
+    returnReason,
     thumbUrl: ready && img.thumbKey ? imageUrl(img.id, 'thumb') : null,
     previewUrl: ready && img.previewKey ? imageUrl(img.id, 'preview') : null,
     width: img.width,

@@ -106,6 +106,8 @@ export async function deleteImage(deps: MaterialDeps, actor: CandidateActor, ima
     if (current.status === 'DRAFT') assertWindowOpen({ start: year.uploadStart, end: year.uploadEnd }, now);
     assertImageUnlocked(image, await lockContextFor(tx, current, year, now));
     await tx.image.update({ where: { id: image.id }, data: { deletedAt: now } });
+    // a deleted image is no longer anyone's look-alike
+    await tx.imageHash.deleteMany({ where: { imageId: image.id } });
     await writeAudit(tx, {
       actorType: 'CANDIDATE',
       actorId: actor.candidateId,

@@ -14,7 +14,7 @@ import {
   seedStaff,
   seedYear,
   type AuthHeaders,
-} from './test-fixtures.js';
+} from '@exam/testing';
 
 const t = await startMaterialTestApp();
 afterAll(() => t.close());

@@ -9,7 +9,7 @@ import { createJobProducer, createRedisConnection, QUEUE_NAMES } from '@exam/que
 import { FsBlobStorage } from '@exam/storage';
 import { createTestDatabase, testRedisPrefix, testRedisUrl } from '@exam/testing';
 import { buildMaterialApp } from './app.js';
-import { TEST_ID_ENC_KEY, testClock } from './test-fixtures.js';
+import { TEST_ID_ENC_KEY, testClock } from '@exam/testing';
 
 export async function startMaterialTestApp() {
   const db = await createTestDatabase();

@@ -14,6 +14,11 @@ interface Row {
   name: string;
   candidateType: CandidateType;
   siteName: string;
+  autoSubmitted: boolean;
+  proposedRejection: boolean;
+  hasUnclear: boolean;
+  hasReused: boolean;
+  lastAction: string | null;
 }
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -45,7 +50,8 @@ export function regionSql(
   const outerOrder = region === 'submitted' ? Prisma.sql`u."submittedAt" ASC, u."dossierId" ASC` : Prisma.sql`u."dossierId" ASC`;
   const branches = statuses.map(
     (status) => Prisma.sql`(
-      SELECT d.id AS "dossierId", d."candidateId", d."siteId", d.status, d."submittedAt"
+      SELECT d.id AS "dossierId", d."candidateId", d."siteId", d.status, d."submittedAt", d."autoSubmitted",
+             d."proposedRejection", d."hasUnclear", d."hasReused", d."lastAction"
       FROM "Dossier" d ${joins}
       WHERE ${Prisma.join(filters, ' AND ')} AND d.status = ${status}::"DossierStatus" AND ${cond}
       ORDER BY ${order}
@@ -78,12 +84,17 @@ export function nextDigitPrefix(prefix: string): string | null {
   return trimmed.slice(0, -1) + String(Number(trimmed.at(-1)) + 1);
 }
 
-/** The WHERE parts shared by both regions of a list (exam year, site, search). */
+/** The WHERE parts shared by both regions of a list (exam year, site, flags, candidate type, search). */
 export function listPlan(examYearId: string, siteId: string | null, query: ReviewListQuery): ListPlan {
   const filters = [Prisma.sql`d."examYearId" = ${examYearId}::uuid`];
   if (siteId) filters.push(Prisma.sql`d."siteId" = ${siteId}::uuid`);
+  if (query.autoSubmitted !== undefined) filters.push(Prisma.sql`d."autoSubmitted" = ${query.autoSubmitted}`);
+  if (query.warning === 'UNCLEAR') filters.push(Prisma.sql`d."hasUnclear"`);
+  if (query.warning === 'REUSED') filters.push(Prisma.sql`d."hasReused"`);
+  if (query.via) filters.push(Prisma.sql`d."lastAction" = ${query.via}`);
   const q = query.q?.trim();
-  const joins = q ? Prisma.sql`JOIN "Candidate" c ON c.id = d."candidateId"` : Prisma.empty;
+  const joins = q || query.candidateType ? Prisma.sql`JOIN "Candidate" c ON c.id = d."candidateId"` : Prisma.empty;
+  if (query.candidateType) filters.push(Prisma.sql`c."candidateType" = ${query.candidateType}::"CandidateType"`);
   if (q && /^\d+$/.test(q)) {
     // 报名号 prefix as a range on the registrationNo index (LIKE 'x%' cannot use it outside the C collation)
     const upper = nextDigitPrefix(q);
@@ -142,5 +153,10 @@ function toItem(r: Row): CandidateListItem {
     status: r.status,
     statusLabel: DOSSIER_STATUS_LABELS[r.status],
     submittedAt: r.submittedAt ? r.submittedAt.toISOString() : null,
+    autoSubmitted: r.autoSubmitted,
+    proposedRejection: r.proposedRejection,
+    hasUnclear: r.hasUnclear,
+    hasReused: r.hasReused,
+    lastAction: r.lastAction,
   };
 }

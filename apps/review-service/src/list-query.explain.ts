@@ -8,7 +8,7 @@ import { registrationPrefix, seedDossiers } from './bench-seed.js';
 import { listCandidates, listPlan, regionSql } from './candidate-list.service.js';
 import { encodeCursor } from './list-cursor.js';
 import type { ReviewListQuery, ReviewScope } from './review-scope.js';
-import { seedSite, seedYear } from '../../material-service/src/test-fixtures.js';
+import { seedSite, seedYear } from '@exam/testing';
 
 const SITES = 20;
 const PER_SITE = 2_500;

@@ -2,10 +2,12 @@ import type { PrismaClient } from '@exam/db';
 import type { JobProducer } from '@exam/queue';
 import type { Logger } from '@exam/http';
 
-/** I/O of the review services (review actions will enqueue notify.fanout through `producer`). */
+/** I/O of the review services (decisions enqueue their notices through `producer`, via the dossier door). */
 export interface ReviewDeps {
   prisma: PrismaClient;
   producer: JobProducer;
   logger: Logger;
   now: () => Date;
+  /** decrypts a candidate's ID number (shown masked; in full only on an audited request) */
+  decryptIdNumber: (enc: Uint8Array) => string;
 }

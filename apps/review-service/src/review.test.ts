@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import type { CandidateListItem } from '@exam/api';
-import { loginAs, seedSite, seedStaff, seedYear, type AuthHeaders } from '../../material-service/src/test-fixtures.js';
-import { seedDossier, startReviewTestApp } from './test-app.js';
+import { loginAs, seedDossier, seedSite, seedStaff, seedYear, type AuthHeaders } from '@exam/testing';
+import { startReviewTestApp } from './test-app.js';
 import { nextDigitPrefix } from './candidate-list.service.js';
 
 const t = await startReviewTestApp();

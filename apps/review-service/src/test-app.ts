@@ -1,22 +1,26 @@
 // Builds the review app on a fresh database and a unique Redis prefix (tests only).
-import { createPrismaClient, type DossierStatus, type ExamSite, type ExamYear, type PrismaClient } from '@exam/db';
+import { createPrismaClient } from '@exam/db';
 import { createLogger } from '@exam/http';
 import { createJobProducer, createRedisConnection } from '@exam/queue';
-import { createTestDatabase, testRedisPrefix, testRedisUrl } from '@exam/testing';
-import { seedCandidate, type SeedCandidateOptions } from '../../material-service/src/test-fixtures.js';
+import { decryptIdNumber } from '@exam/auth';
+import { TEST_ID_ENC_KEY, createTestDatabase, testClock, testRedisPrefix, testRedisUrl } from '@exam/testing';
 import { buildReviewApp } from './app.js';
 
+/** The review app on its own database and queue prefix; `clock` starts at the real time and can be moved. */
 export async function startReviewTestApp() {
   const db = await createTestDatabase();
   const prisma = createPrismaClient(db.url);
   const redis = createRedisConnection(testRedisUrl(), 'producer');
-  const producer = createJobProducer(redis, testRedisPrefix());
+  const prefix = testRedisPrefix();
+  const producer = createJobProducer(redis, prefix);
+  const clock = testClock(new Date());
   const app = buildReviewApp({
     prisma,
     redis,
     producer,
     logger: createLogger('review-service', 'silent'),
-    now: () => new Date(),
+    now: clock.now,
+    decryptIdNumber: (enc) => decryptIdNumber(TEST_ID_ENC_KEY, enc),
     session: { idleMinutes: 30, absoluteHours: 12, cookieSecure: false },
   });
   const close = async () => {
@@ -25,21 +29,5 @@ export async function startReviewTestApp() {
     await prisma.$disconnect();
     await db.drop();
   };
-  return { app, prisma, close };
-}
-
-/** A candidate with a dossier in `status` (submitted at `submittedAt`). */
-export async function seedDossier(
-  prisma: PrismaClient,
-  year: ExamYear,
-  site: ExamSite,
-  status: DossierStatus,
-  submittedAt: Date | null,
-  opts: SeedCandidateOptions = {},
-) {
-  const candidate = await seedCandidate(prisma, year, site, opts);
-  const dossier = await prisma.dossier.create({
-    data: { candidateId: candidate.id, examYearId: year.id, siteId: site.id, status, submittedAt },
-  });
-  return { candidate, dossier };
+  return { app, prisma, producer, prefix, clock, close };
 }

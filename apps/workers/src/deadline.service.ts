@@ -1,4 +1,4 @@
-import { transition, type DossierStatus } from '@exam/domain';
+import { runTransitions, type DossierDoorDeps } from '@exam/dossier';
 import type { WorkerDeps } from './deps.js';
 import { STUCK_AFTER_MS } from './deps.js';
 import { ensureQueued } from './requeue.service.js';
@@ -40,31 +40,30 @@ export interface LockYearResult {
   notSubmitted: number;
 }
 
+const doorOf = (deps: Deps): DossierDoorDeps => ({ prisma: deps.prisma, producer: deps.producer, logger: deps.logger, now: () => deps.clock.now() });
+const SYSTEM = { type: 'SYSTEM', id: null, role: 'SYSTEM' } as const;
+
 /**
- * Locks one exam year at its deadline, in batches of LOCK_BATCH_SIZE dossiers per transaction: a DRAFT dossier
- * with at least one (non-deleted) image is auto-submitted (PENDING_SITE, 截止自动提交) when the year says so,
- * otherwise — and always when it has no image — it becomes NOT_SUBMITTED. Every move is validated by the domain
- * `transition()`, recorded as a SYSTEM DossierTransition and announced by a notify.fanout job. Updates are
- * conditional on the dossier still being DRAFT, so running it twice changes nothing.
+ * Locks one exam year at its deadline, in batches of LOCK_BATCH_SIZE dossiers per transaction through the dossier
+ * door: a DRAFT dossier with at least one (non-deleted) image is auto-submitted (PENDING_SITE, 截止自动提交) when
+ * the year says so, otherwise — and always when it has no image — it becomes NOT_SUBMITTED. A dossier that left
+ * DRAFT meanwhile is skipped, so running it twice changes nothing.
  */
 export async function lockExamYear(deps: Deps, examYearId: string): Promise<LockYearResult | null> {
-  const { prisma, producer, clock } = deps;
+  const { prisma, clock } = deps;
   const year = await prisma.examYear.findUnique({
     where: { id: examYearId },
     select: { id: true, uploadEnd: true, autoSubmitAtDeadline: true, deadlineProcessedAt: true },
   });
   if (!year || year.deadlineProcessedAt) return null;
-  const now = clock.now();
-  if (year.uploadEnd.getTime() > now.getTime()) return null; // not due (the window is still open)
+  if (year.uploadEnd.getTime() > clock.now().getTime()) return null; // not due (the window is still open)
 
-  const withImagesAction = year.autoSubmitAtDeadline ? 'AUTO_SUBMIT' : 'EXPIRE';
-  const withImagesTo = transition('DRAFT', withImagesAction, 'SYSTEM');
-  const emptyTo = transition('DRAFT', 'EXPIRE', 'SYSTEM');
   const result: LockYearResult = { autoSubmitted: 0, notSubmitted: 0 };
-
   let cursor: string | undefined;
-  for (;;) {
-    const batch = await prisma.$transaction(
+  let size = 0;
+  do {
+    const moved = await runTransitions(
+      doorOf(deps),
       async (tx) => {
         const dossiers = await tx.dossier.findMany({
           where: { examYearId, status: 'DRAFT', ...(cursor ? { id: { gt: cursor } } : {}) },
@@ -72,88 +71,51 @@ export async function lockExamYear(deps: Deps, examYearId: string): Promise<Lock
           take: LOCK_BATCH_SIZE,
           select: { id: true, _count: { select: { images: { where: { deletedAt: null } } } } },
         });
-        const move = async (ids: string[], to: DossierStatus, autoSubmitted: boolean) =>
-          ids.length
-            ? tx.dossier.updateManyAndReturn({
-                where: { id: { in: ids }, status: 'DRAFT' },
-                data: {
-                  status: to,
-                  autoSubmitted,
-                  ...(autoSubmitted ? { submittedAt: now } : {}),
-                  lastTransitionAt: now,
-                  version: { increment: 1 },
-                },
-                select: { id: true },
-              })
-            : [];
-        const withImages = dossiers.filter((d) => d._count.images > 0).map((d) => d.id);
-        const empty = dossiers.filter((d) => d._count.images === 0).map((d) => d.id);
-        const auto = withImagesAction === 'AUTO_SUBMIT';
-        const movedWithImages = await move(withImages, withImagesTo, auto);
-        const movedEmpty = await move(empty, emptyTo, false);
-        const rows = [
-          ...movedWithImages.map((d) => ({ dossierId: d.id, toStatus: withImagesTo, reason: auto ? AUTO_SUBMIT_REASON : NOT_SUBMITTED_REASON })),
-          ...movedEmpty.map((d) => ({ dossierId: d.id, toStatus: emptyTo, reason: NOT_SUBMITTED_REASON })),
-        ];
-        const transitions = rows.length
-          ? await tx.dossierTransition.createManyAndReturn({
-              data: rows.map((r) => ({ ...r, fromStatus: 'DRAFT' as const, actorType: 'SYSTEM' as const, createdAt: now })),
-              select: { id: true },
-            })
-          : [];
-        return {
-          size: dossiers.length,
-          last: dossiers.at(-1)?.id,
-          transitionIds: transitions.map((t) => t.id),
-          auto: auto ? movedWithImages.length : 0,
-          notSubmitted: movedEmpty.length + (auto ? 0 : movedWithImages.length),
-        };
+        size = dossiers.length;
+        cursor = dossiers.at(-1)?.id;
+        return dossiers.map((d) => {
+          const auto = year.autoSubmitAtDeadline && d._count.images > 0;
+          return {
+            dossierId: d.id,
+            action: auto ? ('AUTO_SUBMIT' as const) : ('EXPIRE' as const),
+            actor: SYSTEM,
+            reason: auto ? AUTO_SUBMIT_REASON : NOT_SUBMITTED_REASON,
+          };
+        });
       },
-      { timeout: 60_000, maxWait: 10_000 },
+      { onMismatch: 'skip', timeoutMs: 60_000 },
     );
-    result.autoSubmitted += batch.auto;
-    result.notSubmitted += batch.notSubmitted;
-    // after commit; a crash right here is caught by the sweeper (transitions without outbox rows)
-    await producer.addBulk('notify.fanout', batch.transitionIds.map((transitionId) => ({ transitionId })));
-    if (batch.size < LOCK_BATCH_SIZE || !batch.last) break;
-    cursor = batch.last;
-  }
+    for (const m of moved) {
+      if (m.to === 'PENDING_SITE') result.autoSubmitted++;
+      else result.notSubmitted++;
+    }
+  } while (size === LOCK_BATCH_SIZE && cursor);
 
-  await prisma.examYear.updateMany({ where: { id: examYearId, deadlineProcessedAt: null }, data: { deadlineProcessedAt: now } });
+  await prisma.examYear.updateMany({ where: { id: examYearId, deadlineProcessedAt: null }, data: { deadlineProcessedAt: clock.now() } });
   deps.logger.info({ examYearId, ...result }, 'exam year locked');
   return result;
 }
 
 /**
- * Closes one return whose deadline passed; a dossier still RETURNED goes to district review
- * (RETURN_EXPIRED) with a SYSTEM transition and a notify.fanout. Idempotent.
+ * One return whose deadline passed: a dossier still RETURNED with it open goes to district review
+ * (RETURN_EXPIRED, through the door, which closes the return); a return already answered is just closed. Idempotent.
  */
 export async function expireReturn(deps: Deps, returnId: string): Promise<'expired' | 'closed' | 'skipped'> {
-  const { prisma, producer, clock } = deps;
+  const { prisma, clock } = deps;
   const now = clock.now();
   const ret = await prisma.return.findUnique({ where: { id: returnId }, select: { id: true, dossierId: true, deadline: true, closedAt: true } });
   if (!ret || ret.closedAt || ret.deadline.getTime() > now.getTime()) return 'skipped';
-
-  const outcome = await prisma.$transaction(async (tx) => {
-    const closed = await tx.return.updateMany({ where: { id: ret.id, closedAt: null }, data: { closedAt: now } });
-    if (!closed.count) return { kind: 'skipped' as const };
-    const dossier = await tx.dossier.findUnique({ where: { id: ret.dossierId }, select: { status: true } });
-    const stillOpen = await tx.return.count({ where: { dossierId: ret.dossierId, closedAt: null } });
-    if (dossier?.status !== 'RETURNED' || stillOpen > 0) return { kind: 'closed' as const };
-    const to = transition('RETURNED', 'RETURN_EXPIRED', 'SYSTEM');
-    const moved = await tx.dossier.updateMany({
-      where: { id: ret.dossierId, status: 'RETURNED' },
-      data: { status: to, lastTransitionAt: now, version: { increment: 1 } },
-    });
-    if (!moved.count) return { kind: 'closed' as const };
-    const t = await tx.dossierTransition.create({
-      data: { dossierId: ret.dossierId, fromStatus: 'RETURNED', toStatus: to, actorType: 'SYSTEM', reason: RETURN_EXPIRED_REASON, createdAt: now },
-      select: { id: true },
-    });
-    return { kind: 'expired' as const, transitionId: t.id };
-  });
-  if (outcome.kind === 'expired') await producer.add('notify.fanout', { transitionId: outcome.transitionId });
-  return outcome.kind;
+  const moved = await runTransitions(
+    doorOf(deps),
+    async (tx) => {
+      const dossier = await tx.dossier.findUnique({ where: { id: ret.dossierId }, select: { status: true } });
+      return dossier?.status === 'RETURNED' ? [{ dossierId: ret.dossierId, action: 'RETURN_EXPIRED' as const, actor: SYSTEM, reason: RETURN_EXPIRED_REASON }] : [];
+    },
+    { onMismatch: 'skip' },
+  );
+  if (moved.length) return 'expired';
+  const closed = await prisma.return.updateMany({ where: { id: ret.id, closedAt: null }, data: { closedAt: now } });
+  return closed.count ? 'closed' : 'skipped';
 }
 
 export interface SweepResult {
@@ -200,12 +162,21 @@ export async function sweepStuck(deps: Deps): Promise<SweepResult> {
     ORDER BY t."createdAt" LIMIT ${SWEEP_LIMIT}`;
   for (const t of orphans) await ensureQueued(producer, 'notify.fanout', { transitionId: t.id });
 
+  // publications whose result notices were not all created (the job was lost between commit and enqueue)
+  const publications = await prisma.$queryRaw<{ id: string }[]>`
+    SELECT p.id::text AS id FROM "Publication" p
+    WHERE p."createdAt" < ${before} AND p."createdAt" > ${since}
+      AND EXISTS (SELECT 1 FROM "Dossier" d WHERE d."publicationId" = p.id
+        AND NOT EXISTS (SELECT 1 FROM "NotificationOutbox" o WHERE o."eventKey" = 'result:' || d.id::text))
+    LIMIT ${SWEEP_LIMIT}`;
+  for (const p of publications) await ensureQueued(producer, 'notify.publication', { publicationId: p.id });
+
   const retention = new Date(clock.now().getTime() - SESSION_RETENTION_MS);
   const sessions = await prisma.session.deleteMany({
     where: { OR: [{ expiresAt: { lt: retention } }, { revokedAt: { lt: retention } }] },
   });
 
-  const result = { images: images.length, outbox: outbox.length, fanouts: orphans.length, sessions: sessions.count };
+  const result = { images: images.length, outbox: outbox.length, fanouts: orphans.length + publications.length, sessions: sessions.count };
   if (result.images || result.outbox || result.fanouts) deps.logger.warn(result, 'sweeper re-queued stuck work');
   return result;
 }

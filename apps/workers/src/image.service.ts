@@ -1,6 +1,7 @@
 import { processImage } from '@exam/images';
 import { newBlobKey } from '@exam/storage';
 import type { WorkerDeps } from './deps.js';
+import { recordAndFindReuse } from './reuse.service.js';
 
 export type ImageOutcome = 'ready' | 'rejected' | 'skipped';
 
@@ -19,7 +20,7 @@ export async function processUploadedImage(
   const { prisma, storage, clock } = deps;
   const image = await prisma.image.findUnique({
     where: { id: imageId },
-    select: { id: true, state: true, deletedAt: true, storageKey: true },
+    select: { id: true, state: true, deletedAt: true, storageKey: true, dossierId: true, dossier: { select: { examYearId: true } } },
   });
   if (!image || image.deletedAt || image.state !== 'PROCESSING') return 'skipped';
 
@@ -43,10 +44,13 @@ export async function processUploadedImage(
     storage.put(previewKey, verdict.preview.data),
     storage.put(cleanKey, verdict.normalized.data),
   ]);
+  // 与其他考生的图片相似: flagged for reviewers in the same write that makes the image READY
+  const reusedImageId = await recordAndFindReuse(prisma, { id: image.id, dossierId: image.dossierId, examYearId: image.dossier.examYearId, phash: verdict.phash });
   const res = await prisma.image.updateMany({
     where: guard,
     data: {
       state: 'READY',
+      reusedImageId,
       storageKey: cleanKey,
       thumbKey,
       previewKey,
@@ -57,12 +61,15 @@ export async function processUploadedImage(
       sharpness: verdict.sharpness,
       mime: verdict.mime,
       reason: verdict.warnings.length ? verdict.warnings.join('；') : null,
+      warnings: reusedImageId ? [...verdict.warningCodes, 'REUSED'] : verdict.warningCodes,
       processedAt: now,
     },
   });
   if (!res.count) {
     // deleted or processed by someone else meanwhile: our derivatives are referenced by nothing
     await Promise.all([storage.delete(thumbKey), storage.delete(previewKey), storage.delete(cleanKey)]);
+    const gone = await prisma.image.count({ where: { id: image.id, deletedAt: { not: null } } });
+    if (gone) await prisma.imageHash.deleteMany({ where: { imageId: image.id } });
     return 'skipped';
   }
   await storage.delete(image.storageKey);

@@ -1,8 +1,8 @@
 import type { JobHandler } from '@exam/queue';
 import type { WorkerDeps } from './deps.js';
-import { deliverOutbox, fanoutTransition } from './notify.service.js';
+import { deliverOutbox, fanoutPublication, fanoutTransition } from './notify.service.js';
 
-export function notifyHandlers(deps: WorkerDeps): [JobHandler<'notify.fanout'>, JobHandler<'notify.deliver'>] {
+export function notifyHandlers(deps: WorkerDeps): [JobHandler<'notify.fanout'>, JobHandler<'notify.deliver'>, JobHandler<'notify.publication'>] {
   return [
     {
       name: 'notify.fanout',
@@ -14,6 +14,12 @@ export function notifyHandlers(deps: WorkerDeps): [JobHandler<'notify.fanout'>, 
       name: 'notify.deliver',
       async handle({ outboxId }, ctx) {
         await deliverOutbox(deps, outboxId, { attemptsMade: ctx.attemptsMade });
+      },
+    },
+    {
+      name: 'notify.publication',
+      async handle({ publicationId }) {
+        await fanoutPublication(deps, publicationId);
       },
     },
   ];

@@ -1,4 +1,4 @@
-import { DEFAULT_CATALOG, formatBeijingTime } from '@exam/domain';
+import { DEFAULT_CATALOG, DOSSIER_STATUS_LABELS, formatBeijingTime, reviewReasonText } from '@exam/domain';
 import { isTemplateCode, renderTemplate, templateForTransition, type TemplateCode, type TemplateParams } from '@exam/notify';
 import { DEFAULT_JOB_OPTIONS } from '@exam/queue';
 import type { WorkerDeps } from './deps.js';
@@ -17,8 +17,7 @@ export const DELIVER_ATTEMPTS = DEFAULT_JOB_OPTIONS.attempts ?? 1;
  * one notify.deliver per row. Rows are unique per (event, recipient, channel): running it twice adds nothing.
  */
 export async function fanoutTransition(deps: Pick<WorkerDeps, 'prisma' | 'producer'>, transitionId: string): Promise<number> {
-  const { prisma, producer } = deps;
-  const t = await prisma.dossierTransition.findUnique({
+  const t = await deps.prisma.dossierTransition.findUnique({
     where: { id: transitionId },
     include: { dossier: { include: { candidate: true, examYear: true } } },
   });
@@ -34,10 +33,54 @@ export async function fanoutTransition(deps: Pick<WorkerDeps, 'prisma' | 'produc
   if (!code) return 0;
 
   const params: TemplateParams = { name: dossier.candidate.name, year: dossier.examYear.name };
-  if (code === 'RETURNED') Object.assign(params, await returnParams(deps, dossier.id, dossier.examYearId, t.createdAt));
-  renderTemplate(code, params); // fail here, not per channel, when parameters are missing
+  if (code === 'RETURNED') Object.assign(params, await returnParams(deps, t.returnId, dossier.examYearId));
 
-  const c = dossier.candidate;
+  return createOutbox(deps, { eventKey: eventKeyOfTransition(t.id), eventType: `dossier.${t.toStatus.toLowerCase()}`, candidate: dossier.candidate, code, params });
+}
+
+export const eventKeyOfResult = (dossierId: string) => `result:${dossierId}`;
+/** Dossiers fanned out per step of a publication. */
+const PUBLICATION_BATCH = 500;
+
+/**
+ * The result notices (审核结果已发布) of one publication, in batches of dossiers. Rows are unique per
+ * (result:<dossier>, recipient, channel): a re-run or a later publication never notifies a candidate twice.
+ */
+export async function fanoutPublication(deps: Pick<WorkerDeps, 'prisma' | 'producer'>, publicationId: string): Promise<number> {
+  let cursor: string | undefined;
+  let queued = 0;
+  for (;;) {
+    const dossiers = await deps.prisma.dossier.findMany({
+      where: { publicationId, ...(cursor ? { id: { gt: cursor } } : {}) },
+      orderBy: { id: 'asc' },
+      take: PUBLICATION_BATCH,
+      select: { id: true, status: true, candidate: true, examYear: { select: { name: true } } },
+    });
+    for (const d of dossiers) {
+      const params: TemplateParams = { name: d.candidate.name, year: d.examYear.name, result: DOSSIER_STATUS_LABELS[d.status] };
+      queued += await createOutbox(deps, { eventKey: eventKeyOfResult(d.id), eventType: 'dossier.result_published', candidate: d.candidate, code: 'RESULT_PUBLISHED', params });
+    }
+    if (dossiers.length < PUBLICATION_BATCH) return queued;
+    cursor = dossiers.at(-1)!.id;
+  }
+}
+
+interface OutboxEvent {
+  eventKey: string;
+  eventType: string;
+  candidate: { id: string; email: string | null; phone: string | null; unitEmail: string | null; unitPhone: string | null };
+  code: TemplateCode;
+  params: TemplateParams;
+}
+
+/**
+ * The outbox rows of one event — the candidate (in-app always, email / SMS when known) and the registering unit
+ * (email / SMS when set) — then one notify.deliver per row still pending. Unique per (event, recipient, channel).
+ */
+async function createOutbox(deps: Pick<WorkerDeps, 'prisma' | 'producer'>, e: OutboxEvent): Promise<number> {
+  const { prisma, producer } = deps;
+  renderTemplate(e.code, e.params); // fail here, not per channel, when parameters are missing
+  const c = e.candidate;
   const recipients: { recipientType: RecipientType; channel: Channel; address: string | null }[] = [
     { recipientType: 'CANDIDATE', channel: 'INAPP', address: null },
   ];
@@ -46,35 +89,29 @@ export async function fanoutTransition(deps: Pick<WorkerDeps, 'prisma' | 'produc
   if (c.unitEmail) recipients.push({ recipientType: 'UNIT', channel: 'EMAIL', address: c.unitEmail });
   if (c.unitPhone) recipients.push({ recipientType: 'UNIT', channel: 'SMS', address: c.unitPhone });
 
-  const eventKey = eventKeyOfTransition(t.id);
   await prisma.notificationOutbox.createMany({
     data: recipients.map((r) => ({
-      eventKey,
-      eventType: `dossier.${t.toStatus.toLowerCase()}`,
+      eventKey: e.eventKey,
+      eventType: e.eventType,
       candidateId: c.id,
-      templateCode: code,
-      params: { ...params },
+      templateCode: e.code,
+      params: { ...e.params },
       ...r,
     })),
     skipDuplicates: true,
   });
-  const rows = await prisma.notificationOutbox.findMany({ where: { eventKey, status: 'PENDING' }, select: { id: true } });
+  const rows = await prisma.notificationOutbox.findMany({ where: { eventKey: e.eventKey, status: 'PENDING' }, select: { id: true } });
   await producer.addBulk('notify.deliver', rows.map((r) => ({ outboxId: r.id })));
   return rows.length;
 }
 
-/** Deadline and reasons of the return a RETURNED transition announces. */
+/** Deadline and reasons of the return a RETURNED transition opened. */
 async function returnParams(
   deps: Pick<WorkerDeps, 'prisma'>,
-  dossierId: string,
+  returnId: string | null,
   examYearId: string,
-  at: Date,
 ): Promise<Pick<TemplateParams, 'deadline' | 'reasons'>> {
-  const ret = await deps.prisma.return.findFirst({
-    where: { dossierId, createdAt: { lte: new Date(at.getTime() + 60_000) } },
-    orderBy: { createdAt: 'desc' },
-    include: { items: true },
-  });
+  const ret = returnId ? await deps.prisma.return.findUnique({ where: { id: returnId }, include: { items: true } }) : null;
   if (!ret) return { deadline: '退回通知中规定的时间', reasons: '请登录系统查看退回原因' };
   const codes = [...new Set(ret.items.map((i) => i.categoryCode))];
   const categories = await deps.prisma.materialCategory.findMany({
@@ -83,7 +120,7 @@ async function returnParams(
   });
   const nameOf = (code: string) =>
     categories.find((c) => c.code === code)?.name ?? DEFAULT_CATALOG.find((c) => c.code === code)?.name ?? code;
-  const reasons = ret.items.map((i) => `${nameOf(i.categoryCode)}：${i.reasonText || i.reasonCode}`);
+  const reasons = ret.items.map((i) => `${nameOf(i.categoryCode)}：${reviewReasonText(i.reasonCode, i.reasonText)}`);
   if (ret.message) reasons.push(ret.message);
   return { deadline: formatBeijingTime(ret.deadline), reasons: reasons.join('；') || '请登录系统查看退回原因' };
 }

@@ -52,6 +52,8 @@ export interface SessionUser {
   id: string;
   role: Role;
   displayName: string;
+  /** staff: the login name (shown in the reviewers' watermark) */
+  username?: string;
   districtCode: string;
   /** exam site the user is scoped to (candidates: their site; site reviewers: their site) */
   siteId: string | null;
@@ -78,9 +80,11 @@ export interface ImageView {
   id: string;
   categoryCode: string;
   state: ImageState;
-  /** Chinese reason when state is REJECTED (e.g. 文件已损坏，无法识别为图片) */
+  /** Chinese reason when state is REJECTED (e.g. 文件已损坏，无法识别为图片), or the pipeline's warning when READY */
   reason: string | null;
   locked: boolean;
+  /** the reviewer's reason when this image was sent back (退回补充) and may be replaced now, else null */
+  returnReason: string | null;
   /** authorised URL (same origin) of the thumbnail; null until processed */
   thumbUrl: string | null;
   previewUrl: string | null;
@@ -99,7 +103,27 @@ export interface CategoryView {
   required: boolean;
   /** 上传 is offered: the category is open (draft in the window, or named in an open return) and below maxCount */
   canUpload: boolean;
+  /** the reviewer's reason when the whole category was asked for (材料缺失 / add an image), else null */
+  returnReason: string | null;
   images: ImageView[];
+}
+
+/** The open 退回补充 the candidate must answer. */
+export interface CandidateReturnView {
+  /** ISO instant; shown in Beijing time with a countdown */
+  deadline: string;
+  createdAt: string;
+  message: string | null;
+  items: { imageId: string | null; categoryCode: string; categoryName: string; reason: string }[];
+}
+
+/** The published result (only after 发布结果). */
+export interface CandidateResultView {
+  status: 'APPROVED' | 'REJECTED';
+  label: string;
+  /** why, when 审核不通过 */
+  reason: string | null;
+  publishedAt: string;
 }
 
 export interface DossierResponse {
@@ -119,8 +143,20 @@ export interface DossierResponse {
     /** masked, e.g. 120***********1234 */
     idNumberMasked: string;
   };
-  dossier: { id: string; status: DossierStatus; statusLabel: string };
+  /** the state the candidate may see: a decision reads 审核中 (status PENDING_DISTRICT) until it is published */
+  dossier: { id: string; status: DossierStatus; statusLabel: string; submittedAt: string | null };
+  /** set while the dossier is RETURNED and its return is open */
+  openReturn: CandidateReturnView | null;
+  /** set once the result is published */
+  result: CandidateResultView | null;
   categories: CategoryView[];
+}
+
+/** Answer of POST /api/material/dossier/submit. */
+export interface SubmitResponse {
+  dossier: { id: string; status: DossierStatus; statusLabel: string };
+  /** 上报完成，内容已锁定 */
+  message: string;
 }
 
 export const uploadFieldsSchema = z.object({
@@ -128,12 +164,26 @@ export const uploadFieldsSchema = z.object({
 });
 
 // ---------- review-service: /api/review ----------
+const boolParam = z.enum(['true', 'false'], { error: '参数应为 true 或 false' }).transform((v) => v === 'true');
+
+export const CANDIDATE_TYPES = ['GRADUATE', 'FRESH_GRADUATE', 'ASSISTANT_UPGRADE', 'TCM_MENTORSHIP'] as const;
+/** How a dossier reached district review (its last transition). */
+export const DISTRICT_VIA = ['SITE_PASS', 'SITE_PROPOSE_REJECT', 'RESUBMIT', 'RETURN_EXPIRED'] as const;
+export type DistrictVia = (typeof DISTRICT_VIA)[number];
+
 export const candidateListQuerySchema = z.object({
   status: z
-    .enum(['DRAFT', 'PENDING_SITE', 'RETURNED', 'PENDING_DISTRICT', 'APPROVED', 'REJECTED', 'NOT_SUBMITTED'])
+    .enum(['DRAFT', 'PENDING_SITE', 'RETURNED', 'PENDING_DISTRICT', 'APPROVED', 'REJECTED', 'NOT_SUBMITTED'], { error: '状态参数无效' })
     .optional(),
   q: z.string().trim().max(64).optional(),
   siteId: z.string().max(64).optional(),
+  candidateType: z.enum(CANDIDATE_TYPES, { error: '考生类型参数无效' }).optional(),
+  /** 截止自动提交 only */
+  autoSubmitted: boolParam.optional(),
+  /** only dossiers with this pipeline warning */
+  warning: z.enum(['UNCLEAR', 'REUSED'], { error: '预警参数无效' }).optional(),
+  /** district queue: how it got there */
+  via: z.enum(DISTRICT_VIA, { error: '来源参数无效' }).optional(),
   cursor: z.string().max(128).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
@@ -151,6 +201,12 @@ export interface CandidateListItem {
   status: DossierStatus;
   statusLabel: string;
   submittedAt: string | null;
+  autoSubmitted: boolean;
+  proposedRejection: boolean;
+  hasUnclear: boolean;
+  hasReused: boolean;
+  /** the last transition's action (libs/domain TransitionAction), e.g. RESUBMIT */
+  lastAction: string | null;
 }
 export interface CandidateListResponse {
   items: CandidateListItem[];
@@ -165,6 +221,178 @@ export interface SiteProgress {
 }
 export interface DistrictProgressResponse {
   sites: SiteProgress[];
+}
+
+/** GET /api/review/site/counts and /district/counts: dossiers per status in the caller's scope. */
+export interface StatusCountsResponse {
+  counts: Record<DossierStatus, number>;
+  total: number;
+}
+
+// ---------- review-service: one dossier (both review remotes) ----------
+export type ReviewMarkValue = 'OK' | 'NEEDS_REPLACEMENT';
+export type ReviewLevel = 'SITE' | 'DISTRICT';
+export type ReviewDecisionKind = 'PASS' | 'RETURN' | 'PROPOSE_REJECT' | 'APPROVE' | 'REJECT';
+
+export interface ReviewMarkView {
+  level: ReviewLevel;
+  mark: ReviewMarkValue;
+  reasonCode: string | null;
+  /** preset label + free text, e.g. 模糊不清：请重新拍摄 */
+  reason: string | null;
+  reviewerName: string;
+  at: string;
+}
+
+export interface ReviewImageView {
+  id: string;
+  categoryCode: string;
+  state: ImageState;
+  /** watermarked, authorised URLs (same origin) */
+  thumbUrl: string | null;
+  previewUrl: string | null;
+  originalUrl: string;
+  width: number | null;
+  height: number | null;
+  sizeBytes: number;
+  uploadedAt: string;
+  /** pipeline warnings, e.g. [{ code: 'UNCLEAR', label: '图片可能不清晰' }] */
+  warnings: { code: string; label: string }[];
+  /** REUSED: the similar image of another candidate (dossierId only when the caller may open it) */
+  reusedFrom: { dossierId: string | null; registrationNo: string; candidateName: string; siteName: string } | null;
+  /** uploaded after the latest return: a replacement the candidate made */
+  replacement: boolean;
+  /** marks of earlier decisions, newest first */
+  marks: ReviewMarkView[];
+}
+
+export interface ReviewCategoryView {
+  code: string;
+  name: string;
+  description: string;
+  minCount: number;
+  maxCount: number;
+  required: boolean;
+  images: ReviewImageView[];
+}
+
+export interface ReviewHistoryEntry {
+  at: string;
+  fromStatus: DossierStatus | null;
+  toStatus: DossierStatus;
+  toLabel: string;
+  /** e.g. 考点退回补充 */
+  actionLabel: string;
+  /** 考生 / 系统 / the reviewer's display name */
+  actorName: string;
+  reason: string | null;
+}
+
+export interface ReviewReturnView {
+  level: ReviewLevel;
+  deadline: string;
+  createdAt: string;
+  closedAt: string | null;
+  message: string | null;
+  items: { imageId: string | null; categoryCode: string; categoryName: string; reason: string }[];
+}
+
+export interface ReviewDossierResponse {
+  dossier: {
+    id: string;
+    status: DossierStatus;
+    statusLabel: string;
+    /** send it back with a decision: a decision against a newer version is refused */
+    version: number;
+    autoSubmitted: boolean;
+    proposedRejection: boolean;
+    lastAction: string | null;
+    submittedAt: string | null;
+    publishedAt: string | null;
+  };
+  candidate: {
+    id: string;
+    name: string;
+    registrationNo: string;
+    candidateType: string;
+    candidateTypeLabel: string;
+    /** 120***********1234; the full number only through POST .../id-number (audited) */
+    idNumberMasked: string;
+    phone: string | null;
+    email: string | null;
+    unitName: string;
+    unitPhone: string | null;
+    unitEmail: string | null;
+    siteId: string;
+    siteName: string;
+  };
+  examYear: { id: string; name: string; returnWindowHours: number };
+  categories: ReviewCategoryView[];
+  /** returns of this dossier, newest first */
+  returns: ReviewReturnView[];
+  history: ReviewHistoryEntry[];
+  /** decisions the caller may take now (empty: read only) */
+  allowedDecisions: ReviewDecisionKind[];
+  /** default return deadline if a return were made now (ISO) */
+  defaultReturnDeadline: string;
+}
+
+/** Preset reasons (code → label), same list for both levels. */
+export interface ReviewReasonOption {
+  code: string;
+  label: string;
+}
+
+const uuidField = (what: string) => z.uuid(`${what}无效`);
+const reasonFields = {
+  reasonCode: z.string().trim().max(32).nullish(),
+  reasonText: z.string().trim().max(500, '说明最多 500 字').nullish(),
+};
+
+/** POST /api/review/dossiers/:id/decision */
+export const reviewDecisionSchema = z.object({
+  decision: z.enum(['PASS', 'RETURN', 'PROPOSE_REJECT', 'APPROVE', 'REJECT'], { error: '请选择审核决定' }),
+  /** the dossier version the reviewer looked at */
+  version: z.number({ error: '缺少版本号，请刷新后重试' }).int().min(0),
+  marks: z
+    .array(z.object({ imageId: uuidField('图片'), mark: z.enum(['OK', 'NEEDS_REPLACEMENT'], { error: '标记无效' }), ...reasonFields }))
+    .max(100)
+    .default([]),
+  missing: z.array(z.object({ categoryCode: z.string().trim().min(1).max(32), ...reasonFields })).max(50).default([]),
+  /** why (required for 建议不通过 / 审核不通过); shown to the candidate with a published 审核不通过 */
+  comment: z.string().trim().max(1000, '说明最多 1000 字').nullish(),
+  /** RETURN only: ISO instant; default now + the exam year's return window */
+  returnDeadline: z.iso.datetime({ offset: true, error: '补充截止时间格式无效' }).nullish(),
+});
+export type ReviewDecisionRequest = z.input<typeof reviewDecisionSchema>;
+
+export interface ReviewDecisionResponse {
+  dossier: { id: string; status: DossierStatus; statusLabel: string; version: number };
+}
+
+/** POST /api/review/dossiers/:id/id-number (audited) */
+export interface IdNumberResponse {
+  idNumber: string;
+}
+
+/** GET /api/review/district/publication */
+export interface PublicationStatusResponse {
+  /** decided (APPROVED/REJECTED) and not yet published */
+  decidedUnpublished: number;
+  /** still under review or waiting for the candidate (PENDING_SITE, PENDING_DISTRICT, RETURNED) */
+  open: number;
+  published: number;
+  lastPublishedAt: string | null;
+}
+
+/** POST /api/review/district/publish: `confirmOpen` must equal the open count when any is open. */
+export const publishSchema = z.object({
+  examYearId: z.uuid('考试年度参数无效').optional(),
+  confirmOpen: z.number().int().min(0).default(0),
+});
+export interface PublishResponse {
+  published: number;
+  open: number;
 }
 
 // ---------- notification-service: /api/notification ----------

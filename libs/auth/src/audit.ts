@@ -42,18 +42,25 @@ export function auditActor(auth: Pick<AuthContext, 'role' | 'user'>): Pick<Audit
   return { actorType: auth.role === 'CANDIDATE' ? 'CANDIDATE' : 'STAFF', actorId: auth.user.id };
 }
 
+function auditRow(entry: AuditEntry) {
+  return {
+    actorType: entry.actorType,
+    actorId: entry.actorId ?? null,
+    action: entry.action.slice(0, 64),
+    targetType: entry.targetType.slice(0, 32),
+    targetId: entry.targetId?.slice(0, 64) ?? null,
+    candidateId: entry.candidateId ?? null,
+    ip: entry.ip?.slice(0, 64) ?? null,
+    ...(entry.details ? { details: sanitizeAuditDetails(entry.details) as Prisma.InputJsonValue } : {}),
+  };
+}
+
 /** Appends one AuditLog row (the table is append-only: nothing updates or deletes it). */
 export async function writeAudit(db: AuditWriter, entry: AuditEntry): Promise<void> {
-  await db.auditLog.create({
-    data: {
-      actorType: entry.actorType,
-      actorId: entry.actorId ?? null,
-      action: entry.action.slice(0, 64),
-      targetType: entry.targetType.slice(0, 32),
-      targetId: entry.targetId?.slice(0, 64) ?? null,
-      candidateId: entry.candidateId ?? null,
-      ip: entry.ip?.slice(0, 64) ?? null,
-      ...(entry.details ? { details: sanitizeAuditDetails(entry.details) as Prisma.InputJsonValue } : {}),
-    },
-  });
+  await db.auditLog.create({ data: auditRow(entry) });
+}
+
+/** Appends many AuditLog rows in one statement (a bulk state change, e.g. the deadline lock of a batch). */
+export async function writeAudits(db: { auditLog: Pick<PrismaClient['auditLog'], 'createMany'> }, entries: readonly AuditEntry[]): Promise<void> {
+  if (entries.length) await db.auditLog.createMany({ data: entries.map(auditRow) });
 }

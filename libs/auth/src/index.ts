@@ -25,4 +25,4 @@ export {
 export { assertCanAccessCandidate, candidateScopeWhere, type CandidateScopeTarget } from './scope.js';
 export { createLoginThrottle, type LoginThrottle, type LoginThrottleOptions } from './login-throttle.js';
 export { isLocked, lockMinutesLeft, failureUpdate, ACCOUNT_LOCK, throttledError } from './account-lock.js';
-export { writeAudit, sanitizeAuditDetails, auditActor, type AuditEntry, type AuditWriter } from './audit.js';
+export { writeAudit, writeAudits, sanitizeAuditDetails, auditActor, type AuditEntry, type AuditWriter } from './audit.js';

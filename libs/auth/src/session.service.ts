@@ -43,6 +43,7 @@ export interface CandidateWithScope {
 /** What staffSessionUser needs of a User row. */
 export interface UserWithScope {
   id: string;
+  username: string;
   role: Role;
   displayName: string;
   districtCode: string;
@@ -64,6 +65,7 @@ export function candidateSessionUser(c: CandidateWithScope): SessionUser {
 export function staffSessionUser(u: UserWithScope): SessionUser {
   return {
     id: u.id,
+    username: u.username,
     role: u.role,
     displayName: u.displayName,
     districtCode: u.districtCode,
@@ -126,6 +128,7 @@ export function createSessionService(prisma: PrismaClient, opts: SessionServiceO
           user: {
             select: {
               id: true,
+              username: true,
               role: true,
               displayName: true,
               districtCode: true,

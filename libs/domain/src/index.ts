@@ -7,3 +7,4 @@ export * from './image-rules.js';
 export * from './image-lock.js';
 export * from './return-resolution.js';
 export * from './lock-guards.js';
+export * from './review.js';

@@ -7,6 +7,7 @@ import {
   UNCLEAR_WARNING,
   sniffImageFormat,
   type ImageFormat,
+  type ImageWarningCode,
 } from '@exam/domain';
 
 /** Shortest side (after orientation) below which a photo of a document cannot be read. */
@@ -53,6 +54,8 @@ export interface ImageAccepted {
   preview: Derivative;
   /** Chinese warnings for the candidate (e.g. UNCLEAR_WARNING); the image is still usable. */
   warnings: string[];
+  /** the same warnings as codes (IMAGE_WARNINGS of libs/domain), for reviewers' filters */
+  warningCodes: ImageWarningCode[];
 }
 
 export interface ImageRejected {
@@ -120,7 +123,9 @@ export async function processImage(input: Buffer): Promise<ImageVerdict> {
     analyse(fromPixels().resize(fit(ANALYSIS_MAX_SIDE)).greyscale()),
   ]);
 
-  const warnings = analysis.sharpness < MIN_SHARPNESS ? [UNCLEAR_WARNING] : [];
+  const unclear = analysis.sharpness < MIN_SHARPNESS;
+  const warnings = unclear ? [UNCLEAR_WARNING] : [];
+  const warningCodes: ImageWarningCode[] = unclear ? ['UNCLEAR'] : [];
   return {
     ok: true,
     format,
@@ -134,6 +139,7 @@ export async function processImage(input: Buffer): Promise<ImageVerdict> {
     thumbnail,
     preview,
     warnings,
+    warningCodes,
   };
 }
 

@@ -18,6 +18,8 @@ export interface JobPayloads {
   'notify.fanout': { transitionId: string };
   /** deliver one outbox row on its channel */
   'notify.deliver': { outboxId: string };
+  /** create the result notices (审核结果已发布) of every dossier one publication made visible */
+  'notify.publication': { publicationId: string };
 }
 export type JobName = keyof JobPayloads;
 
@@ -30,6 +32,7 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = Object.freeze({
   'deadline.sweep': 'deadline',
   'notify.fanout': 'notify',
   'notify.deliver': 'notify',
+  'notify.publication': 'notify',
 });
 
 export const JOB_NAMES: readonly JobName[] = Object.freeze(Object.keys(JOB_QUEUE) as JobName[]);

@@ -8,7 +8,7 @@ import { listCandidates } from '../../../apps/review-service/src/candidate-list.
 import { encodeCursor } from '../../../apps/review-service/src/list-cursor.js';
 import { districtProgress } from '../../../apps/review-service/src/progress.service.js';
 import type { ReviewScope } from '../../../apps/review-service/src/review-scope.js';
-import { seedSite, seedYear } from '../../../apps/material-service/src/test-fixtures.js';
+import { seedSite, seedYear } from '@exam/testing';
 import { table, type Section } from './markdown.js';
 import { fmt, ratio, seconds, summarise, type Summary } from './stats.js';
 

@@ -1,0 +1,13 @@
+export {
+  runTransitions,
+  transitionDossier,
+  conflictError,
+  type DossierDoorDeps,
+  type RunOptions,
+  type TransitionActorRef,
+  type TransitionCommand,
+  type TransitionContext,
+  type TransitionResult,
+  type Tx,
+} from './dossier-transition.service.js';
+export { loadApplicable, toCatalogEntry, type ApplicableCategory } from './catalog.js';
