@@ -111,7 +111,7 @@ describe('POST /api/material/dossier/submit', () => {
     await completeDossier();
     const res = await submit(candidate);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ dossier: { status: 'PENDING_SITE', statusLabel: '待考点审核' }, message: '提交成功，材料已锁定' });
+    expect(res.body).toMatchObject({ dossier: { status: 'PENDING_SITE', statusLabel: '审核中' }, message: '上报完成，内容已锁定' });
 
     const dossier = await t.prisma.dossier.findUniqueOrThrow({ where: { candidateId } });
     expect(dossier).toMatchObject({ status: 'PENDING_SITE', version: 1 });

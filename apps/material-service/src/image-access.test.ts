@@ -13,6 +13,9 @@ let imageId: string;
 let pendingId: string;
 let preview: Buffer;
 let candidateA: string;
+let draftCandidate: { id: string };
+let draftImageId: string;
+let hDraft: AuthHeaders;
 
 const get = (id: string, variant: string, headers?: AuthHeaders) => {
   const r = request(t.app).get(`/api/material/images/${id}/${variant}`);
@@ -44,6 +47,14 @@ beforeAll(async () => {
   await t.storage.put(`thumbs/t/${imageId}`, await makeJpeg(40, 30));
   await t.storage.put(`previews/t/${imageId}`, preview);
   await markImageReady(t.prisma, imageId, { thumbKey: `thumbs/t/${imageId}`, previewKey: `previews/t/${imageId}` });
+  // submitted: reviewers see only what a candidate submitted
+  await t.prisma.dossier.update({ where: { candidateId: a.id }, data: { status: 'PENDING_SITE', submittedAt: new Date() } });
+  draftCandidate = await seedCandidate(t.prisma, year, site1);
+  const draft = await loginAs(t.prisma, { role: 'CANDIDATE', candidateId: draftCandidate.id });
+  draftImageId = (await request(t.app).post('/api/material/images').set(draft).field('categoryCode', 'ID_CARD').attach('file', original, 'c.jpg')).body.id;
+  await t.storage.put(`previews/t/${draftImageId}`, preview);
+  await markImageReady(t.prisma, draftImageId, { thumbKey: `previews/t/${draftImageId}`, previewKey: `previews/t/${draftImageId}` });
+  hDraft = draft;
 });
 
 describe('GET /api/material/images/:id/:variant', () => {
@@ -73,13 +84,26 @@ describe('GET /api/material/images/:id/:variant', () => {
     }
   });
 
-  it('watermarks reviewers’ previews but not the candidate’s own', async () => {
+  it('watermarks every variant a reviewer receives, never the candidate’s own', async () => {
     const own = await get(imageId, 'preview', h.a);
     expect(Buffer.compare(own.body as Buffer, preview)).toBe(0);
     const reviewer = await get(imageId, 'preview', h.site1);
     expect(reviewer.status).toBe(200);
     expect(Buffer.compare(reviewer.body as Buffer, preview)).not.toBe(0);
     expect((await sharp(reviewer.body as Buffer).metadata()).width).toBe(160);
+    for (const variant of ['thumb', 'original']) {
+      const mine = await get(imageId, variant, h.a);
+      const theirs = await get(imageId, variant, h.district);
+      expect(theirs.status).toBe(200);
+      expect(Buffer.compare(theirs.body as Buffer, mine.body as Buffer)).not.toBe(0);
+    }
+  });
+
+  it('never shows a reviewer the images of a dossier that was not submitted', async () => {
+    expect((await get(draftImageId, 'preview', hDraft)).status).toBe(200);
+    for (const who of ['site1', 'district'] as const) {
+      for (const variant of ['thumb', 'preview', 'original']) expect((await get(draftImageId, variant, h[who])).status).toBe(404);
+    }
   });
 
   it('audits every reviewer view of an original (who, which candidate)', async () => {

@@ -63,7 +63,7 @@ describe('notify.fanout + notify.deliver (real Postgres, Redis, BullMQ worker an
   it('announces a return with its reasons and deadline, and nothing for a decision before publication', async () => {
     const { year, site } = await seedYear(f.prisma);
     const { candidate, dossier } = await seedCandidate(f.prisma, year.id, site.id, { status: 'RETURNED' });
-    await f.prisma.return.create({
+    const ret = await f.prisma.return.create({
       data: {
         dossierId: dossier.id,
         level: 'SITE',
@@ -73,14 +73,14 @@ describe('notify.fanout + notify.deliver (real Postgres, Redis, BullMQ worker an
       },
     });
     const t = await f.prisma.dossierTransition.create({
-      data: { dossierId: dossier.id, fromStatus: 'PENDING_SITE', toStatus: 'RETURNED', actorType: 'STAFF' },
+      data: { dossierId: dossier.id, fromStatus: 'PENDING_SITE', toStatus: 'RETURNED', actorType: 'STAFF', action: 'SITE_RETURN', returnId: ret.id },
     });
     expect(await fanoutTransition(f.deps, t.id)).toBe(1);
     const [row] = await f.prisma.notificationOutbox.findMany({ where: { eventKey: eventKeyOfTransition(t.id) } });
     expect(await deliverOutbox(f.deps, row?.id ?? '', { attemptsMade: 0 })).toBe('sent');
     const [msg] = await f.prisma.inboxMessage.findMany({ where: { candidateId: candidate.id } });
     expect(msg?.title).toBe('报名材料需要补充');
-    expect(msg?.body).toContain('毕业证书：照片模糊，请重新拍摄');
+    expect(msg?.body).toContain('毕业证书：模糊不清：照片模糊，请重新拍摄');
     expect(msg?.body).toContain('2026-03-01 17:00');
 
     const approved = await f.prisma.dossierTransition.create({

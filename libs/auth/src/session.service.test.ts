@@ -77,6 +77,7 @@ describe('session service', () => {
     const staff = await sessions.create({ role: 'SITE_REVIEWER', userId: reviewerId });
     expect((await sessions.resolve(staff.token))?.user).toEqual({
       id: reviewerId,
+      username: 'site1',
       role: 'SITE_REVIEWER',
       displayName: '考点审核员',
       districtCode: '120000',
