@@ -3,17 +3,19 @@ import { createPrismaClient } from '@exam/db';
 import { createLogger } from '@exam/http';
 import { createJobProducer, createRedisConnection } from '@exam/queue';
 import { decryptIdNumber } from '@exam/auth';
-import { TEST_ID_ENC_KEY, createTestDatabase, testClock, testRedisPrefix, testRedisUrl } from '@exam/testing';
+import { TEST_ID_ENC_KEY, createTestDatabase, testRedisPrefix, testRedisUrl } from '@exam/testing';
 import { buildReviewApp } from './app.js';
 
-/** The review app on its own database and queue prefix; `clock` starts at the real time and can be moved. */
+/** The review app on its own database and queue prefix; its clock runs with real time and can be moved on. */
 export async function startReviewTestApp() {
   const db = await createTestDatabase();
   const prisma = createPrismaClient(db.url);
   const redis = createRedisConnection(testRedisUrl(), 'producer');
   const prefix = testRedisPrefix();
   const producer = createJobProducer(redis, prefix);
-  const clock = testClock(new Date());
+  // real time (the factories stamp rows with it too), movable forward
+  let offset = 0;
+  const clock = { now: () => new Date(Date.now() + offset), advance: (ms: number) => void (offset += ms) };
   const app = buildReviewApp({
     prisma,
     redis,
