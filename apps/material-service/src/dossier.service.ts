@@ -112,18 +112,19 @@ export async function getDossier(deps: MaterialDeps, candidateId: string): Promi
 /** The published decision, with the district's reason when 审核不通过. */
 async function publishedResult(deps: MaterialDeps, dossier: Dossier): Promise<CandidateResultView> {
   const status = dossier.status as 'APPROVED' | 'REJECTED';
-  const decision =
+  // the district's reason is the reason of the transition that rejected it
+  const rejection =
     status === 'REJECTED'
-      ? await deps.prisma.reviewDecision.findFirst({
-          where: { dossierId: dossier.id, level: 'DISTRICT', decision: 'REJECT' },
+      ? await deps.prisma.dossierTransition.findFirst({
+          where: { dossierId: dossier.id, toStatus: 'REJECTED' },
           orderBy: { createdAt: 'desc' },
-          select: { comment: true },
+          select: { reason: true },
         })
       : null;
   return {
     status,
     label: DOSSIER_STATUS_LABELS[status],
-    reason: decision?.comment ?? null,
+    reason: rejection?.reason ?? null,
     publishedAt: dossier.publishedAt!.toISOString(),
   };
 }
