@@ -123,7 +123,7 @@ describe('the result', () => {
     const at = new Date('2026-03-01T02:00:00Z');
     await t.prisma.dossier.updateMany({ where: { id: { in: [approved.dossier.id, rejected.dossier.id] } }, data: { publishedAt: at } });
     expect((await dossierOf(ha)).result).toEqual({ status: 'APPROVED', label: '审核通过', reason: null, publishedAt: at.toISOString() });
-    expect((await dossierOf(hr)).result).toEqual({ status: 'REJECTED', label: '审核不通过', reason: '不符合报考条件', publishedAt: at.toISOString() });
+    expect((await dossierOf(hr)).result).toEqual({ status: 'REJECTED', label: '审核不通过', reason: '不符合报名条件', publishedAt: at.toISOString() });
     expect((await dossierOf(hr)).dossier).toMatchObject({ status: 'REJECTED', statusLabel: '审核不通过' });
   });
 });
