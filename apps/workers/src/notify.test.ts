@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmailSender } from '@exam/notify';
-import { deliverOutbox, eventKeyOfTransition, fanoutTransition } from './notify.service.js';
+import { deliverOutbox, eventKeyOfResult, eventKeyOfTransition, fanoutPublication, fanoutTransition } from './notify.service.js';
 import { createFixture, seedCandidate, seedYear, waitFor, type Fixture } from './test-fixtures.js';
 
 describe('notify.fanout + notify.deliver (real Postgres, Redis, BullMQ worker and SMTP sink)', () => {
@@ -110,5 +110,24 @@ describe('notify.fanout + notify.deliver (real Postgres, Redis, BullMQ worker an
     await expect(deliverOutbox(deps, row.id, { attemptsMade: 1, maxAttempts: 2 })).rejects.toThrow(/421/);
     expect(await f.prisma.notificationOutbox.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ status: 'FAILED', attempts: 2 });
     expect(await deliverOutbox(f.deps, row.id, { attemptsMade: 0 })).toBe('skipped');
+  });
+
+  it('tells each candidate of a publication their result once, however often the publication job runs', async () => {
+    const { year, site } = await seedYear(f.prisma);
+    const approved = await seedCandidate(f.prisma, year.id, site.id, { status: 'PENDING_DISTRICT', unitEmail: 'unit@example.com' });
+    const rejected = await seedCandidate(f.prisma, year.id, site.id, { status: 'PENDING_DISTRICT' });
+    const staffId = approved.candidate.id; // any uuid: the publisher is not read here
+    const pub = await f.prisma.publication.create({ data: { examYearId: year.id, publishedById: staffId, dossierCount: 2, openCount: 0 } });
+    await f.prisma.dossier.update({ where: { id: approved.dossier.id }, data: { status: 'APPROVED', publishedAt: new Date(), publicationId: pub.id } });
+    await f.prisma.dossier.update({ where: { id: rejected.dossier.id }, data: { status: 'REJECTED', publishedAt: new Date(), publicationId: pub.id } });
+
+    expect(await fanoutPublication(f.deps, pub.id)).toBe(3); // 2 in-app + the unit's email
+    await fanoutPublication(f.deps, pub.id);
+    const rows = await f.prisma.notificationOutbox.findMany({ where: { eventKey: { in: [eventKeyOfResult(approved.dossier.id), eventKeyOfResult(rejected.dossier.id)] } } });
+    expect(rows).toHaveLength(3);
+    for (const r of rows) await deliverOutbox(f.deps, r.id, { attemptsMade: 0 });
+    const [msg] = await f.prisma.inboxMessage.findMany({ where: { candidateId: rejected.candidate.id } });
+    expect(msg).toMatchObject({ title: '审核结果已发布' });
+    expect(msg?.body).toContain('审核结果已发布：审核不通过');
   });
 });

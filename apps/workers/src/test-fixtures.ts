@@ -134,7 +134,7 @@ export interface CandidateOptions {
   phone?: string | null;
   unitEmail?: string | null;
   unitPhone?: string | null;
-  status?: 'DRAFT' | 'PENDING_SITE' | 'RETURNED' | 'PENDING_DISTRICT';
+  status?: 'DRAFT' | 'PENDING_SITE' | 'RETURNED' | 'PENDING_DISTRICT' | 'APPROVED' | 'REJECTED';
 }
 
 export async function seedCandidate(prisma: PrismaClient, yearId: string, siteId: string, opts: CandidateOptions = {}) {
