@@ -1,7 +1,7 @@
 import type { DossierResponse, ImageView } from '@exam/api';
-import { Button, Card, Flex, Image, LockTag, Popconfirm, Spin, Tag, Typography, useFeedback } from '@exam/ui';
+import { Alert, Button, Card, Flex, Image, LockTag, Popconfirm, Spin, Tag, Typography, useFeedback } from '@exam/ui';
 import type { CategoryWithExample } from './dossier-api';
-import { activeImages, canUploadTo } from './dossier-rules';
+import { activeImages, canUploadTo, dossierEditable } from './dossier-rules';
 
 export interface CategoryCardProps {
   dossier: DossierResponse;
@@ -11,11 +11,35 @@ export interface CategoryCardProps {
 }
 
 const TILE = 96;
+const DANGER = '#ff4d4f';
 
-function ImageTile({ image, onDelete }: { image: ImageView; onDelete(image: ImageView): Promise<void> }) {
+/** DOM id of a category card (the return alert's item list scrolls to it). */
+export function categoryAnchorId(code: string): string {
+  return `candidate-upload-category-${code}`;
+}
+
+interface ImageTileProps {
+  image: ImageView;
+  /** the dossier accepts changes now (draft in the window, or an open return) */
+  editable: boolean;
+  onDelete(image: ImageView): Promise<void>;
+}
+
+function ImageTile({ image, editable, onDelete }: ImageTileProps) {
+  const returned = image.returnReason !== null;
   return (
-    <Flex vertical gap={4} style={{ width: TILE }} data-testid="image-tile">
-      <div style={{ position: 'relative', width: TILE, height: TILE, borderRadius: 6, overflow: 'hidden', background: '#fafafa', border: '1px solid #eee' }}>
+    <Flex vertical gap={4} style={{ width: TILE }} data-testid="image-tile" data-returned={returned || undefined}>
+      <div
+        style={{
+          position: 'relative',
+          width: TILE,
+          height: TILE,
+          borderRadius: 6,
+          overflow: 'hidden',
+          background: '#fafafa',
+          border: returned ? `2px solid ${DANGER}` : '1px solid #eee',
+        }}
+      >
         {image.state === 'READY' && image.thumbUrl ? (
           <Image
             src={image.thumbUrl}
@@ -39,7 +63,7 @@ function ImageTile({ image, onDelete }: { image: ImageView; onDelete(image: Imag
             </Typography.Text>
           </Flex>
         )}
-        {!image.locked && (
+        {!image.locked && editable && (
           <Popconfirm title="确定删除这张图片吗？" okText="删除" cancelText="取消" onConfirm={() => onDelete(image)}>
             <Button
               danger
@@ -55,6 +79,12 @@ function ImageTile({ image, onDelete }: { image: ImageView; onDelete(image: Imag
         )}
       </div>
       <LockTag locked={image.locked} />
+      {image.returnReason && (
+        <Typography.Text type="danger" style={{ fontSize: 12, wordBreak: 'break-all' }} data-testid="image-return-reason">
+          需更换：{image.returnReason}
+          {!image.locked && editable ? '（请点击“－”删除后重新上传）' : ''}
+        </Typography.Text>
+      )}
       {image.state === 'REJECTED' && image.reason && (
         <Typography.Text type="danger" style={{ fontSize: 12 }}>
           {image.reason}
@@ -87,11 +117,15 @@ export function CategoryCard({ dossier, category, onUpload, onDelete }: Category
   const { modal } = useFeedback();
   const count = activeImages(category).length;
   const uploadable = canUploadTo(dossier, category);
+  const editable = dossierEditable(dossier);
+  const returned = category.returnReason !== null || category.images.some((image) => image.returnReason !== null);
   const countText = category.minCount === category.maxCount ? `需 ${category.maxCount} 张` : `${category.minCount}–${category.maxCount} 张`;
   return (
     <Card
       size="small"
+      id={categoryAnchorId(category.code)}
       data-testid={`category-${category.code}`}
+      style={returned ? { borderColor: DANGER } : undefined}
       title={
         <Flex gap={6} align="center" wrap>
           <span style={{ whiteSpace: 'normal' }}>{category.name}</span>
@@ -107,9 +141,25 @@ export function CategoryCard({ dossier, category, onUpload, onDelete }: Category
       <Typography.Paragraph type="secondary" ellipsis={{ rows: 2, expandable: true, symbol: '展开' }} style={{ marginBottom: 8 }}>
         {category.description}
       </Typography.Paragraph>
+      {category.returnReason && (
+        <Alert
+          type="error"
+          showIcon
+          style={{ marginBottom: 8 }}
+          data-testid="category-return-reason"
+          title={`需补充：${category.returnReason}`}
+          description={
+            !editable
+              ? undefined
+              : uploadable
+                ? '请点击下方“上传”补充图片。'
+                : '该类别已达上传上限，请先点击“－”删除需要更换的图片，再点击“上传”。'
+          }
+        />
+      )}
       <Flex gap={12} wrap align="flex-start">
         {category.images.map((image) => (
-          <ImageTile key={image.id} image={image} onDelete={onDelete} />
+          <ImageTile key={image.id} image={image} editable={editable} onDelete={onDelete} />
         ))}
         {uploadable && (
           <Button

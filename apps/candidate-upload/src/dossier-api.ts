@@ -1,4 +1,4 @@
-import type { CategoryView, DossierResponse } from '@exam/api';
+import type { CategoryView, DossierResponse, SubmitResponse } from '@exam/api';
 import { apiFetch } from '@exam/session';
 
 /**
@@ -25,6 +25,6 @@ export function uploadImage(categoryCode: string, file: File): Promise<unknown> 
   return apiFetch<unknown>('/api/material/images', { method: 'POST', body: form });
 }
 
-export function submitDossier(): Promise<unknown> {
-  return apiFetch<unknown>(`${DOSSIER_PATH}/submit`, { method: 'POST' });
+export function submitDossier(): Promise<SubmitResponse> {
+  return apiFetch<SubmitResponse>(`${DOSSIER_PATH}/submit`, { method: 'POST' });
 }

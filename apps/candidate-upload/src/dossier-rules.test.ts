@@ -1,39 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { CategoryView, DossierResponse, ImageView } from '@exam/api';
-import { canUploadTo, formatWindowTime, missingCategories } from './dossier-rules';
+import { canUploadTo, dossierEditable, formatWindowTime, missingCategories } from './dossier-rules';
 import { MIN_LONG_SIDE, shrinkPlan } from './image-shrink';
+import { category, dossier, image } from './test-fixtures';
 
-const image = (over: Partial<ImageView> = {}): ImageView => ({
-  id: 'i1',
-  categoryCode: 'ID_CARD',
-  state: 'READY',
-  reason: null,
-  locked: false,
-  thumbUrl: '/t',
-  previewUrl: '/p',
-  width: 10,
-  height: 10,
-  sizeBytes: 1,
-  uploadedAt: '2026-01-30T00:00:00Z',
-  ...over,
-});
-const category = (images: ImageView[], over: Partial<CategoryView> = {}): CategoryView => ({
-  code: 'ID_CARD',
-  name: '有效身份证明（正反面）',
-  description: '正反面',
-  minCount: 2,
-  maxCount: 2,
-  required: true,
-  canUpload: true,
-  images,
-  ...over,
-});
-const dossier = (status: DossierResponse['dossier']['status'], windowState: DossierResponse['examYear']['windowState'], categories: CategoryView[]): DossierResponse => ({
-  examYear: { id: 'y', name: '2026', windowStart: '2026-01-29T02:00:00Z', windowEnd: '2026-02-11T16:00:00Z', windowState },
-  candidate: { name: '张三', registrationNo: '1', candidateType: 'X', candidateTypeLabel: 'X', siteName: '考点', idNumberMasked: '1***' },
-  dossier: { id: 'd', status, statusLabel: '' },
-  categories,
-});
+const openReturn = {
+  deadline: '2026-02-14T10:00:00Z',
+  createdAt: '2026-02-12T02:00:00Z',
+  message: null,
+  items: [{ imageId: 'i2', categoryCode: 'ID_CARD', categoryName: '有效身份证明（正反面）', reason: '模糊不清' }],
+};
 
 describe('upload rules', () => {
   it('offers 上传 only while the window is open and the category has room', () => {
@@ -51,10 +26,20 @@ describe('upload rules', () => {
     const closed = category([image({ locked: true })], { canUpload: false });
     const returned = category([image({ locked: true }), image({ id: 'i2', state: 'REJECTED' })], { canUpload: true });
     const emptyButNotReturned = category([], { code: 'DEGREE_CERT', canUpload: false });
-    expect(canUploadTo(dossier('RETURNED', 'CLOSED', [closed]), closed)).toBe(false);
-    expect(canUploadTo(dossier('RETURNED', 'CLOSED', [returned]), returned)).toBe(true);
-    expect(canUploadTo(dossier('RETURNED', 'CLOSED', [emptyButNotReturned]), emptyButNotReturned)).toBe(false);
+    expect(canUploadTo(dossier('RETURNED', 'CLOSED', [closed], { openReturn }), closed)).toBe(false);
+    expect(canUploadTo(dossier('RETURNED', 'CLOSED', [returned], { openReturn }), returned)).toBe(true);
+    expect(canUploadTo(dossier('RETURNED', 'CLOSED', [emptyButNotReturned], { openReturn }), emptyButNotReturned)).toBe(false);
     expect(canUploadTo(dossier('PENDING_SITE', 'OPEN', [closed]), closed)).toBe(false);
+  });
+
+  it('is read-only once the return is closed or a result is published', () => {
+    const returned = category([image()], { canUpload: true });
+    expect(dossierEditable(dossier('RETURNED', 'CLOSED', [returned], { openReturn }))).toBe(true);
+    expect(dossierEditable(dossier('RETURNED', 'CLOSED', [returned]))).toBe(false);
+    expect(canUploadTo(dossier('RETURNED', 'CLOSED', [returned]), returned)).toBe(false);
+    const result = { status: 'APPROVED' as const, label: '审核通过', reason: null, publishedAt: '2026-03-01T02:00:00Z' };
+    expect(dossierEditable(dossier('APPROVED', 'CLOSED', [returned], { result }))).toBe(false);
+    expect(dossierEditable(dossier('NOT_SUBMITTED', 'CLOSED', [returned]))).toBe(false);
   });
 
   it('lists required categories without enough ready images', () => {

@@ -8,8 +8,9 @@ export function activeImages(category: CategoryView) {
 /** Whether the candidate may change anything at all (the server re-checks every write). */
 export function dossierEditable(d: DossierResponse): boolean {
   if (d.dossier.status === 'DRAFT') return d.examYear.windowState === 'OPEN';
-  // After a return the named images/categories unlock until the return deadline, even after the window.
-  return d.dossier.status === 'RETURNED';
+  // After a return the named images/categories unlock until the return deadline, even after the window;
+  // once the return is closed (openReturn null) or a result is published, everything is read-only.
+  return d.dossier.status === 'RETURNED' && d.openReturn !== null && d.result === null;
 }
 
 /**

@@ -1,13 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { DossierResponse, DossierStatus, ImageView } from '@exam/api';
+import type { DossierResponse, ImageView } from '@exam/api';
 import { isApiClientError } from '@exam/session';
 import {
-  Alert,
   Button,
   Card,
   Col,
   Descriptions,
-  DossierStatusTag,
   Flex,
   RemoteFallback,
   Row,
@@ -20,18 +18,11 @@ import {
 import { CategoryCard } from './category-card';
 import { deleteImage, fetchDossier, submitDossier, type CategoryWithExample } from './dossier-api';
 import { dossierEditable, formatWindowTime, hasProcessing, missingCategories } from './dossier-rules';
+import { formatManualTime, pageBanner, returnOpen, SUBMITTED_NOTICE, SUBMITTED_TITLE, statusTag, unresolvedItems } from './review-status';
+import { StatusBanner } from './status-banner';
 import { UploadDialog } from './upload-dialog';
 
 const POLL_MS = 1500;
-
-const STATUS_NOTICE: Partial<Record<DossierStatus, { type: 'info' | 'success' | 'warning' | 'error'; text: string }>> = {
-  PENDING_SITE: { type: 'success', text: '材料上传完成，内容已锁定，请等待考点审核。' },
-  PENDING_DISTRICT: { type: 'success', text: '材料已提交，内容已锁定，请等待考区审核。' },
-  RETURNED: { type: 'warning', text: '审核人员要求补充或更换部分材料：请按提示处理“未锁定”的图片后再次提交审核。' },
-  APPROVED: { type: 'success', text: '审核结果：审核通过。' },
-  REJECTED: { type: 'error', text: '审核结果：审核不通过。' },
-  NOT_SUBMITTED: { type: 'error', text: '上传已截止，您未在规定时间内提交材料。' },
-};
 
 function message(e: unknown, fallback: string): string {
   return isApiClientError(e) ? e.message : fallback;
@@ -105,10 +96,16 @@ export function UploadPage() {
       onOk: async () => {
         setSubmitting(true);
         try {
-          await submitDossier();
-          feedback.message.success('提交成功：材料上传完成，内容已锁定');
+          const answer = await submitDossier();
+          feedback.modal.success({
+            title: answer.message || SUBMITTED_TITLE,
+            content: SUBMITTED_NOTICE,
+            okText: '知道了',
+            centered: true,
+          });
         } catch (e) {
-          feedback.message.error(message(e, '提交失败，请稍后重试'));
+          // the server's reason, e.g. which returned materials still lack a new image
+          feedback.modal.error({ title: '提交失败', content: message(e, '提交失败，请稍后重试'), okText: '知道了', centered: true });
         } finally {
           setSubmitting(false);
           await reload();
@@ -127,8 +124,13 @@ export function UploadPage() {
   }
 
   const { candidate, examYear, dossier: state } = dossier;
-  const canSubmit = (state.status === 'DRAFT' || state.status === 'RETURNED') && dossierEditable(dossier);
-  const notice = STATUS_NOTICE[state.status];
+  const banner = pageBanner(dossier);
+  const tag = statusTag(dossier);
+  // after a return: offered again once every returned item has a new image (the server re-checks)
+  const openReturn = returnOpen(dossier, Date.now());
+  const unresolved = openReturn ? unresolvedItems(dossier) : [];
+  const canSubmit =
+    dossierEditable(dossier) && (state.status === 'DRAFT' || (openReturn && unresolved.length === 0));
   const windowText = `${formatWindowTime(examYear.windowStart)} 至 ${formatWindowTime(examYear.windowEnd, true)}`;
 
   return (
@@ -138,14 +140,22 @@ export function UploadPage() {
         title={
           <Flex align="center" gap={8} wrap>
             <span>材料上传</span>
-            <DossierStatusTag status={state.status} />
+            <Tag color={tag.color} data-testid="dossier-status" data-status={state.status}>
+              {tag.label}
+            </Tag>
           </Flex>
         }
         extra={
-          canSubmit && (
-            <Button type="primary" loading={submitting} disabled={hasProcessing(dossier)} onClick={onSubmit}>
+          canSubmit ? (
+            <Button type="primary" loading={submitting} disabled={hasProcessing(dossier)} onClick={onSubmit} data-testid="submit-dossier">
               提交审核
             </Button>
+          ) : (
+            openReturn && (
+              <Typography.Text type="warning" data-testid="resubmit-hint">
+                还有 {unresolved.length} 项退回材料待处理
+              </Typography.Text>
+            )
           )
         }
       >
@@ -167,25 +177,20 @@ export function UploadPage() {
                 </span>
               ),
             },
+            ...(state.submittedAt
+              ? [{ key: 'submitted', label: '提交时间', children: formatManualTime(state.submittedAt) }]
+              : []),
           ]}
         />
       </Card>
 
-      {notice && <Alert type={notice.type} showIcon title={notice.text} />}
-      {state.status === 'DRAFT' && examYear.windowState === 'NOT_OPEN' && (
-        <Alert type="info" showIcon title={`上传尚未开始，开放时间：${windowText}`} />
-      )}
-      {state.status === 'DRAFT' && examYear.windowState === 'CLOSED' && (
-        <Alert type="warning" showIcon title="上传已截止，系统已自动锁定，不能再修改或添加材料。" />
-      )}
-      {state.status === 'DRAFT' && examYear.windowState === 'OPEN' && (
-        <Alert
-          type="info"
-          showIcon
-          title="请按考区材料提交说明及本人情况上传下列材料"
-          description={`照片内容须真实、准确、完整、有效。上传截止后系统自动锁定，不能再修改或添加。全部上传后，请点击右上角“提交审核”。`}
-        />
-      )}
+      <StatusBanner
+        banner={banner}
+        windowText={windowText}
+        windowEnd={examYear.windowEnd}
+        unresolved={unresolved}
+        onReturnExpired={() => void reload()}
+      />
 
       <Row gutter={[12, 12]}>
         {dossier.categories.map((category) => (

@@ -1,4 +1,5 @@
 import { Route, Routes } from 'react-router';
+import { DistrictDossierPage } from './district-dossier-page';
 import { DistrictReviewPage } from './district-review-page';
 
 /**
@@ -8,6 +9,7 @@ import { DistrictReviewPage } from './district-review-page';
 export default function DistrictReviewApp() {
   return (
     <Routes>
+      <Route path="dossiers/:dossierId" element={<DistrictDossierPage />} />
       <Route path="*" element={<DistrictReviewPage />} />
     </Routes>
   );

@@ -4,7 +4,7 @@ import { createPrismaClient } from '@exam/db';
 import { createLogger } from '@exam/http';
 import { QUEUE_NAMES, createJobProducer, createRedisConnection } from '@exam/queue';
 import { createTestDatabase, testRedisPrefix, testRedisUrl } from '@exam/testing';
-import { loginAs, seedCandidate, seedSite, seedStaff, seedYear, type AuthHeaders } from '../../material-service/src/test-fixtures.js';
+import { loginAs, seedCandidate, seedSite, seedStaff, seedYear, type AuthHeaders } from '@exam/testing';
 import { buildNotificationApp } from './app.js';
 
 const db = await createTestDatabase();

@@ -1,4 +1,5 @@
 import { Route, Routes } from 'react-router';
+import { SiteDossierPage } from './site-dossier-page';
 import { SiteReviewPage } from './site-review-page';
 
 /**
@@ -8,6 +9,7 @@ import { SiteReviewPage } from './site-review-page';
 export default function SiteReviewApp() {
   return (
     <Routes>
+      <Route path="dossiers/:dossierId" element={<SiteDossierPage />} />
       <Route path="*" element={<SiteReviewPage />} />
     </Routes>
   );

@@ -90,7 +90,7 @@ export function ImageGroups({ categories, state, dispatch, readOnly }: ImageGrou
             </Flex>
             {missing && (
               <Tag color="red" closable={!readOnly} onClose={() => dispatch({ type: 'clearMissing', categoryCode: category.code })} style={{ marginTop: 6 }} data-testid={`missing-tag-${category.code}`}>
-                材料缺失：{markReasonLabel(missing)}
+                {missing.reasonCode === 'MISSING' && !missing.reasonText ? '材料缺失' : `材料缺失：${markReasonLabel(missing)}`}
               </Tag>
             )}
             {hasImages ? (

@@ -94,6 +94,7 @@ function DossierWorkspace({ data, level, reload, reloading, dossierLink, onOpenD
     setDialogError(null);
   }, [state.dialog]);
 
+  const finished = useRef(false);
   const confirm = async () => {
     const decision = state.dialog;
     if (!decision || submitting) return;
@@ -108,6 +109,7 @@ function DossierWorkspace({ data, level, reload, reloading, dossierLink, onOpenD
     }
     const outcome = await submit(buildDecisionRequest(state, { decision, version: data.dossier.version, comment: form.comment, returnDeadline }));
     if (outcome.ok) {
+      finished.current = true; // keys pressed before the next dossier shows must not act on this one
       void message.success(`已${DECISION_LABELS[decision]}：${data.candidate.name}`);
       dispatch({ type: 'closeDialog' });
       if (outcome.nextDossierId) onOpenDossier(outcome.nextDossierId);
@@ -127,14 +129,15 @@ function DossierWorkspace({ data, level, reload, reloading, dossierLink, onOpenD
   // layout effect: listening from the first paint, so that keys pressed at once are not lost
   useLayoutEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.defaultPrevented) return;
+      if (e.defaultPrevented || finished.current) return;
       const cur = latest.current;
       const target = e.target as HTMLElement | null;
       const cmd = keyToCommand(
-        { key: e.key, ctrlKey: e.ctrlKey, metaKey: e.metaKey, altKey: e.altKey, inEditable: isEditableTarget(target), onButton: target?.tagName === 'BUTTON' },
+        { key: e.key, ctrlKey: e.ctrlKey, metaKey: e.metaKey, altKey: e.altKey, inEditable: isEditableTarget(target) },
         { level, allowed, state: cur.state, otherModalOpen: cur.helpOpen },
       );
       if (!cmd) return;
+      // also cancels a focused button's own Enter click (e.g. the modal's close button)
       e.preventDefault();
       if (cmd.kind === 'review') dispatch(cmd.action);
       else if (cmd.kind === 'viewer') viewerDispatch(cmd.op);

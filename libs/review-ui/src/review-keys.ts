@@ -19,8 +19,6 @@ export interface KeyPress {
   altKey?: boolean;
   /** the key went to a text field, a select or an editable element: never a shortcut */
   inEditable?: boolean;
-  /** the key went to a focused button (Enter / space then click it natively) */
-  onButton?: boolean;
 }
 
 export interface KeyContext {
@@ -52,11 +50,12 @@ export function keyToCommand(press: KeyPress, ctx: KeyContext): KeyCommand | nul
       const index = Number(key) - 1;
       return index < REVIEW_REASON_CODES.length ? review({ type: 'pickReasonIndex', index }) : null;
     }
-    if (key === 'Enter' && !press.onButton) return review({ type: 'confirmPicker' });
+    // Enter confirms even when antd focused a button of the modal (the caller prevents its native click)
+    if (key === 'Enter') return review({ type: 'confirmPicker' });
     return null; // Escape: the modal's own cancel
   }
   if (dialog) {
-    if (key === 'Enter' && !press.onButton) return { kind: 'confirmDialog' };
+    if (key === 'Enter') return { kind: 'confirmDialog' };
     return null;
   }
 

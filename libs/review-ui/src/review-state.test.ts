@@ -185,10 +185,11 @@ describe('review keyboard', () => {
     expect(keyToCommand({ key: 'y' }, { ...ctx, otherModalOpen: true })).toBeNull();
   });
 
-  it('Enter on a focused button in a dialog is left to the button (no double submit)', () => {
+  it('Enter confirms the open dialog; other keys do nothing there', () => {
     const ctx: KeyContext = { level: 'SITE', allowed: ['PASS'], state: { picker: null, dialog: 'PASS' } };
-    expect(keyToCommand({ key: 'Enter', onButton: true }, ctx)).toBeNull();
     expect(keyToCommand({ key: 'Enter' }, ctx)).toEqual({ kind: 'confirmDialog' });
+    expect(keyToCommand({ key: 'y' }, ctx)).toBeNull();
+    expect(keyToCommand({ key: 'Enter', inEditable: true }, ctx)).toBeNull();
   });
 });
 
