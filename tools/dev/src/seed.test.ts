@@ -1,10 +1,15 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FsBlobStorage } from '@exam/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decryptIdNumber, verifyPassword } from '@exam/auth';
 import { createPrismaClient, type PrismaClient } from '@exam/db';
 import { createTestDatabase } from '@exam/testing';
 import { DEMO_PASSWORDS, demoIdNumber } from './demo-data.js';
 import { seedDemo } from './seed.js';
+import { DEMO_IN_REVIEW, DEMO_SITE_PASSED, seedDemoReview } from './demo-review.js';
 
 const keys = { idEncKey: randomBytes(32).toString('base64'), idHashKey: randomBytes(32).toString('base64') };
 
@@ -44,6 +49,27 @@ describe('demo seed', () => {
     const staff = await prisma.user.findMany();
     expect(staff.map((s) => s.role).sort()).toEqual(['ADMIN', 'DISTRICT_REVIEWER', 'SITE_REVIEWER', 'SITE_REVIEWER']);
     expect(await prisma.materialCategory.count({ where: { examYearId: years[1]!.id } })).toBe(15);
+  });
+
+  it('puts a few demo dossiers in review with real, processed images, one already passed by its site', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'demo-review-'));
+    try {
+      const storage = new FsBlobStorage(dir);
+      const r = await seedDemo(prisma, keys);
+      expect(await seedDemoReview(prisma, storage, r)).toBe(DEMO_IN_REVIEW.length);
+      const inReview = await prisma.dossier.findMany({ where: { status: { not: 'DRAFT' } }, include: { candidate: true, images: true } });
+      expect(inReview.map((d) => d.candidate.registrationNo).sort()).toEqual(DEMO_IN_REVIEW.map((i) => r.candidates[i]!.registrationNo).sort());
+      expect(inReview.filter((d) => d.status === 'PENDING_DISTRICT')).toHaveLength(DEMO_SITE_PASSED.length);
+      for (const d of inReview) {
+        expect(d.images.length).toBeGreaterThanOrEqual(4);
+        for (const img of d.images) expect(await storage.exists(img.previewKey!)).toBe(true);
+      }
+      // the upload demo's candidates are left as they were
+      expect((await prisma.dossier.findFirstOrThrow({ where: { candidate: { registrationNo: r.candidates[0]!.registrationNo } } })).status).toBe('DRAFT');
+      expect(await seedDemoReview(prisma, storage, r)).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('changes nothing when run again', async () => {

@@ -8,6 +8,8 @@ import { startMailSink } from './mail-sink.js';
 import { spawnTs, waitForHttp, type ManagedProcess } from './processes.js';
 import { ensureRedis, redact } from './redis.js';
 import { loadOrCreateDevSecrets } from './secrets.js';
+import { FsBlobStorage } from '@exam/storage';
+import { seedDemoReview } from './demo-review.js';
 import { seedDemo, type SeedResult } from './seed.js';
 
 export const DEFAULT_PORTS = {
@@ -110,6 +112,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     let seed: SeedResult;
     try {
       seed = await seedDemo(prisma, { idEncKey: secrets.ID_ENC_KEY, idHashKey: secrets.ID_HASH_KEY });
+      if (seed.created) await seedDemoReview(prisma, new FsBlobStorage(join(dataDir, 'blobs')), seed);
     } finally {
       await prisma.$disconnect();
     }
