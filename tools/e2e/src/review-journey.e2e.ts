@@ -1,0 +1,189 @@
+// The review journey through the shell, on the real system (services, workers, Postgres, Redis, chromium):
+// a candidate submits → the site reviewer returns one image with a reason → the candidate sees why and until when,
+// replaces exactly that image and submits again → the district reviewer sees the site's mark and approves; a second
+// dossier is proposed for rejection and rejected; results are published; each candidate sees the result only then.
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { DossierResponse } from '@exam/api';
+import { DEMO_PASSWORDS } from '@exam/dev-tools';
+import { launchBrowser, login, logout } from './browser.js';
+import { startTestSystem } from './system-fixture.js';
+
+type Sys = Awaited<ReturnType<typeof startTestSystem>>;
+
+/** A phone-like photo of a document (each `n` a different one), well under 200 KB. */
+async function documentPhoto(n: number): Promise<Buffer> {
+  const lines = Array.from({ length: 10 }, (_, i) => `<rect x="${60 + ((n * 41 + i * 17) % 120)}" y="${80 + i * 36}" width="${300 + ((n * 67 + i * 29) % 300)}" height="14" fill="#333"/>`);
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="900" height="600"><rect width="100%" height="100%" fill="#efe9dc"/>${lines.join('')}</svg>`;
+  return sharp(Buffer.from(svg)).jpeg({ quality: 80 }).toBuffer();
+}
+
+/** The candidate's dossier as the page's own API client sees it (same origin, same session). */
+const dossierOf = (page: Page) => page.evaluate(async () => (await fetch('/api/material/dossier')).json() as Promise<DossierResponse>);
+
+/** Uploads one image through the same API the 上传 dialog calls (the dialog itself is covered by the walking skeleton). */
+async function uploadViaPage(page: Page, categoryCode: string, bytes: Buffer): Promise<void> {
+  const status = await page.evaluate(
+    async ({ categoryCode, b64 }) => {
+      const csrf = document.cookie.split('; ').find((c) => c.startsWith('exam_csrf='))?.split('=')[1] ?? '';
+      const form = new FormData();
+      form.set('categoryCode', categoryCode);
+      form.set('file', new Blob([Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0))], { type: 'image/jpeg' }), 'photo.jpg');
+      return (await fetch('/api/material/images', { method: 'POST', body: form, headers: { 'x-csrf-token': decodeURIComponent(csrf) } })).status;
+    },
+    { categoryCode, b64: bytes.toString('base64') },
+  );
+  expect(status).toBe(201);
+}
+
+async function waitAllReady(page: Page): Promise<DossierResponse> {
+  for (let i = 0; i < 240; i++) {
+    const d = await dossierOf(page);
+    if (d.categories.every((c) => c.images.every((img) => img.state === 'READY'))) return d;
+    await page.waitForTimeout(250);
+  }
+  throw new Error('images were not processed in time');
+}
+
+/** 提交审核 and its confirmation; the manual's words follow. */
+async function submit(page: Page): Promise<void> {
+  await page.getByTestId('submit-dossier').click();
+  await page.getByRole('dialog').getByRole('button', { name: '提交审核' }).click();
+  await page.getByText('上报完成，内容已锁定').first().waitFor();
+}
+
+describe('review journey through the shell', () => {
+  let sys: Sys;
+  let browser: BrowserContext;
+  beforeAll(async () => {
+    sys = await startTestSystem();
+    browser = await launchBrowser({ width: 1366, height: 900 });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await sys?.cleanup();
+  });
+
+  it('submit → site returns one image → candidate replaces it → district approves; a proposal is rejected; published', async () => {
+    const candidate = sys.seed.candidates[0]!; // 和平区考点 (1201), not in review yet
+    const page = await browser.newPage();
+
+    // 1. the candidate uploads every required image and 提交审核
+    await login(page, sys.url, 'candidate', candidate.registrationNo, DEMO_PASSWORDS.candidate);
+    await page.waitForURL(/\/candidate/);
+    let d = await dossierOf(page);
+    let n = 0;
+    for (const c of d.categories) for (let k = 0; k < c.minCount; k++) await uploadViaPage(page, c.code, await documentPhoto(n++));
+    await waitAllReady(page);
+    await page.reload();
+    await submit(page);
+    await page.getByText('您可以关闭该页面').first().waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(async () => (await page.getByTestId('dossier-status').textContent())?.trim()).toBe('审核中');
+    d = await dossierOf(page);
+    const returnedImage = d.categories.find((c) => c.code === 'GRAD_CERT')!.images[0]!;
+    await logout(page);
+
+    // 2. the site reviewer opens it from the list, marks the diploma 需更换 (模糊不清) and returns it — by keyboard
+    await login(page, sys.url, 'staff', 'site1201', DEMO_PASSWORDS.staff);
+    await page.waitForURL(/\/site/);
+    await page.getByRole('row', { name: new RegExp(candidate.registrationNo) }).click();
+    const view = page.getByTestId('review-dossier');
+    await view.waitFor();
+    await page.getByTestId('candidate-name').getByText(candidate.name).waitFor();
+    await expect.poll(async () => view.getAttribute('data-status')).toBe('PENDING_SITE');
+    await page.getByTestId(`image-tile-${returnedImage.id}`).click();
+    await page.keyboard.press('n');
+    await page.getByTestId('reason-picker').waitFor();
+    await page.keyboard.press('1'); // 模糊不清
+    await page.keyboard.press('Enter');
+    // marked on its tile, and the selection moved on to the next image
+    await page.getByTestId(`image-tile-${returnedImage.id}`).locator('[data-mark="NEEDS_REPLACEMENT"]').waitFor();
+    await page.keyboard.press('r');
+    await page.getByTestId('decision-dialog').waitFor();
+    await page.getByTestId('decision-confirm').click();
+    // the next dossier of the site opens by itself (a demo dossier in review): propose its rejection
+    await expect.poll(async () => view.getAttribute('data-dossier-id'), { timeout: 20_000 }).not.toBe(d.dossier.id);
+    await expect.poll(async () => view.getAttribute('data-status')).toBe('PENDING_SITE');
+    const proposedName = (await page.getByTestId('candidate-name').textContent())?.trim() ?? '';
+    const proposedId = await view.getAttribute('data-dossier-id');
+    await page.keyboard.press('x');
+    await page.getByTestId('decision-comment').fill('毕业证书与报名信息不符');
+    await page.getByTestId('decision-confirm').click();
+    await expect.poll(async () => view.getAttribute('data-dossier-id'), { timeout: 20_000 }).not.toBe(proposedId);
+    await logout(page);
+
+    // 3. the candidate sees the reason and the deadline; only the returned image is open; replaces it and resubmits
+    await login(page, sys.url, 'candidate', candidate.registrationNo, DEMO_PASSWORDS.candidate);
+    await page.getByTestId('return-notice').waitFor();
+    await page.getByTestId('return-deadline').waitFor();
+    expect(await page.getByTestId('return-countdown').textContent()).toMatch(/剩余/);
+    await page.getByTestId('image-return-reason').getByText('模糊不清').waitFor();
+    expect(await page.locator('[data-testid="image-tile"][data-returned]').count()).toBe(1);
+    expect(await page.getByText('未锁定').count()).toBe(1);
+    const returnedTile = page.locator('[data-testid="image-tile"][data-returned]');
+    await returnedTile.getByRole('button', { name: '删除图片' }).click();
+    const confirm = page.getByRole('button', { name: /确定|删除/ }).last();
+    if (await confirm.isVisible().catch(() => false)) await confirm.click();
+    await expect.poll(async () => (await dossierOf(page)).categories.find((c) => c.code === 'GRAD_CERT')!.images.length).toBe(0);
+    await uploadViaPage(page, 'GRAD_CERT', await documentPhoto(99));
+    await waitAllReady(page);
+    await page.reload();
+    await submit(page);
+    await page.keyboard.press('Escape');
+    expect((await dossierOf(page)).dossier.status).toBe('PENDING_DISTRICT');
+    await logout(page);
+
+    // 4. the district reviewer sees the site's mark on the replaced material's history and approves; rejects the proposal
+    await login(page, sys.url, 'staff', 'district', DEMO_PASSWORDS.staff);
+    await page.waitForURL(/\/district/);
+    await page.getByRole('row', { name: new RegExp(candidate.registrationNo) }).first().click();
+    await view.waitFor();
+    await expect.poll(async () => view.getAttribute('data-dossier-id')).toBe(d.dossier.id);
+    await page.getByTestId('history').getByText('考点退回补充').waitFor();
+    await page.getByTestId('returns').getByText(/模糊不清/).first().waitFor();
+    await page.keyboard.press('p');
+    await page.getByTestId('decision-dialog').waitFor();
+    await page.getByTestId('decision-confirm').click();
+    await expect.poll(async () => view.getAttribute('data-dossier-id'), { timeout: 20_000 }).not.toBe(d.dossier.id);
+    await page.goto(`${sys.url}/district/dossiers/${proposedId}`);
+    await expect.poll(async () => view.getAttribute('data-dossier-id')).toBe(proposedId);
+    await page.getByTestId('tag-proposed-rejection').waitFor();
+    await page.keyboard.press('x');
+    await page.getByTestId('decision-comment').fill('不符合报考条件');
+    await page.getByTestId('decision-confirm').click();
+    await expect.poll(async () => view.getAttribute('data-dossier-id'), { timeout: 20_000 }).not.toBe(proposedId);
+
+    await logout(page);
+
+    // before publication the candidate still reads 审核中, never the decision
+    await login(page, sys.url, 'candidate', candidate.registrationNo, DEMO_PASSWORDS.candidate);
+    await page.getByTestId('submitted-notice').waitFor();
+    expect((await page.getByTestId('dossier-status').textContent())?.trim()).toBe('审核中');
+    expect(await page.getByTestId('review-result').count()).toBe(0);
+    expect((await dossierOf(page)).result).toBeNull();
+    await logout(page);
+
+    // 5. 发布结果: others are still open, so the confirmation names how many
+    await login(page, sys.url, 'staff', 'district', DEMO_PASSWORDS.staff);
+    await page.waitForURL(/\/district/);
+    await page.getByRole('tab', { name: '发布结果' }).click();
+    await page.getByTestId('publish').click();
+    await page.getByText(/仍有 \d+ 份材料未审核完毕，确定仅发布已审核完成的 2 份结果吗/).waitFor();
+    await page.getByRole('button', { name: '确定发布' }).click();
+    await page.getByText('已发布 2 份审核结果').waitFor();
+    await logout(page);
+
+    // 6. each candidate sees their result now
+    await login(page, sys.url, 'candidate', candidate.registrationNo, DEMO_PASSWORDS.candidate);
+    await page.getByTestId('review-result').getByText('审核通过').waitFor();
+    expect(await page.getByTestId('review-result').getAttribute('data-result')).toBe('APPROVED');
+    await logout(page);
+    const proposedCandidate = sys.seed.candidates.find((c) => c.name === proposedName)!;
+    expect(proposedCandidate).toBeTruthy();
+    await login(page, sys.url, 'candidate', proposedCandidate.registrationNo, DEMO_PASSWORDS.candidate);
+    await page.getByTestId('review-result-reason').getByText('不符合报考条件').waitFor();
+    expect(await page.getByTestId('review-result').getAttribute('data-result')).toBe('REJECTED');
+  });
+});
