@@ -1,5 +1,5 @@
+import { RoutedReviewDossier } from '@exam/review-ui';
 import { Route, Routes } from 'react-router';
-import { DistrictDossierPage } from './district-dossier-page';
 import { DistrictReviewPage } from './district-review-page';
 
 /**
@@ -9,7 +9,7 @@ import { DistrictReviewPage } from './district-review-page';
 export default function DistrictReviewApp() {
   return (
     <Routes>
-      <Route path="dossiers/:dossierId" element={<DistrictDossierPage />} />
+      <Route path="dossiers/:dossierId" element={<RoutedReviewDossier level="DISTRICT" />} />
       <Route path="*" element={<DistrictReviewPage />} />
     </Routes>
   );

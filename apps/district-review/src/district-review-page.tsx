@@ -1,8 +1,7 @@
-import { useCallback, useEffect, useMemo } from 'react';
-import { useLocation, useNavigate, useSearchParams } from 'react-router';
-import type { CandidateListItem } from '@exam/api';
-import { filtersFromSearch, filtersToSearch } from '@exam/review-ui';
-import { Alert, Button, Card, CandidateListPanel, Flex, Tabs, useFeedback, type CandidateListFilters } from '@exam/ui';
+import { useCallback, useMemo } from 'react';
+import { useSearchParams } from 'react-router';
+import { filtersFromSearch, filtersToSearch, useReviewListNavigation } from '@exam/review-ui';
+import { Alert, Button, Card, CandidateListPanel, Flex, Tabs, type CandidateListFilters } from '@exam/ui';
 import { ProgressChart } from './progress-chart';
 import { ProgressTable } from './progress-table';
 import { PublicationPanel } from './publication-panel';
@@ -12,37 +11,19 @@ import { describeError, useDistrictCounts, useDistrictProgress } from './use-dis
 const TABS = ['queue', 'progress', 'candidates', 'publish'] as const;
 type TabKey = (typeof TABS)[number];
 
-/** Where the dossier page was opened from, so that 返回列表 restores the tab and its filters. */
-export interface ListLocationState {
-  listSearch?: string;
-  notice?: string;
-}
-
+/** The 审核队列 tab lists what waits for the district. */
 const QUEUE_FIXED: CandidateListFilters = { status: 'PENDING_DISTRICT' };
 
+/** 考区审核: queue, progress per site, all candidates, 发布结果 (the tab is in the URL). */
 export function DistrictReviewPage() {
-  const navigate = useNavigate();
-  const location = useLocation();
-  const { message } = useFeedback();
   const [search, setSearch] = useSearchParams();
   const tab: TabKey = (TABS as readonly string[]).includes(search.get('tab') ?? '') ? (search.get('tab') as TabKey) : 'queue';
   const filters = useMemo(() => filtersFromSearch(search), [search]);
   const { sites, loading, error, reload } = useDistrictProgress();
   const counts = useDistrictCounts(tab === 'candidates' ? filters.siteId : undefined);
 
-  const notice = (location.state as ListLocationState | null)?.notice;
-  useEffect(() => {
-    if (notice) {
-      void message.info(notice);
-      navigate({ search: location.search }, { replace: true, state: null });
-    }
-  }, [notice, message, navigate, location.search]);
-
   const onFiltersChange = useCallback((f: CandidateListFilters) => setSearch(filtersToSearch(f, { tab }), { replace: true }), [setSearch, tab]);
-  const open = useCallback(
-    (item: CandidateListItem) => navigate(`dossiers/${item.dossierId}`, { state: { listSearch: location.search } satisfies ListLocationState }),
-    [navigate, location.search],
-  );
+  const open = useReviewListNavigation();
 
   const progressError = error && (
     <Alert

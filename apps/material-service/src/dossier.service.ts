@@ -1,5 +1,5 @@
 import type { CandidateResultView, DossierResponse, SubmitResponse } from '@exam/api';
-import { transitionDossier } from '@exam/dossier';
+import { maskedIdNumber, returnItemViews, transitionDossier } from '@exam/dossier';
 import {
   CANDIDATE_TYPE_LABELS,
   DOSSIER_STATUS_LABELS,
@@ -10,7 +10,6 @@ import {
   candidateVisibleStatus,
   canAddToCategory,
   isImageLocked,
-  maskIdNumber,
   reviewReasonText,
   windowState,
   type CategoryCount,
@@ -23,16 +22,6 @@ import type { CandidateActor, MaterialDeps } from './material-deps.js';
 
 /** 提交审核: what the candidate sees afterwards (manual §二7: 上报完成，内容已锁定). */
 export const SUBMIT_SUCCESS_MESSAGE = '上报完成，内容已锁定';
-
-/** The masked ID number; an undecryptable value (wrong key, tampered row) shows fully masked and is logged. */
-function maskedIdNumber(deps: MaterialDeps, enc: Uint8Array): string {
-  try {
-    return maskIdNumber(deps.decryptIdNumber(enc));
-  } catch (err) {
-    deps.logger.error({ err: (err as Error).message }, 'ID number could not be decrypted');
-    return '*'.repeat(18);
-  }
-}
 
 export async function getDossier(deps: MaterialDeps, candidateId: string): Promise<DossierResponse> {
   const { candidate, categories, dossier } = await loadCandidateContext(deps.prisma, candidateId);
@@ -68,7 +57,7 @@ export async function getDossier(deps: MaterialDeps, candidateId: string): Promi
       candidateType: candidate.candidateType,
       candidateTypeLabel: CANDIDATE_TYPE_LABELS[candidate.candidateType],
       siteName: candidate.site.name,
-      idNumberMasked: maskedIdNumber(deps, candidate.idNumberEnc),
+      idNumberMasked: maskedIdNumber(deps.decryptIdNumber, candidate.idNumberEnc, deps.logger),
     },
     dossier: {
       id: dossier.id,
@@ -80,12 +69,7 @@ export async function getDossier(deps: MaterialDeps, candidateId: string): Promi
           deadline: ret.deadline.toISOString(),
           createdAt: ret.createdAt.toISOString(),
           message: ret.message,
-          items: ret.items.map((it) => ({
-            imageId: it.imageId,
-            categoryCode: it.categoryCode,
-            categoryName: nameOf.get(it.categoryCode) ?? it.categoryCode,
-            reason: reviewReasonText(it.reasonCode, it.reasonText),
-          })),
+          items: returnItemViews(ret.items, (code) => nameOf.get(code)),
         }
       : null,
     result: published && (dossier.status === 'APPROVED' || dossier.status === 'REJECTED') ? await publishedResult(deps, dossier) : null,

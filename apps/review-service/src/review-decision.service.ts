@@ -1,8 +1,7 @@
 import type { ReviewDecisionResponse } from '@exam/api';
 import { reviewDecisionSchema } from '@exam/api';
 import type { AuthContext } from '@exam/auth';
-import { transitionDossier } from '@exam/dossier';
-import { loadApplicable } from '@exam/dossier';
+import { loadApplicable, transitionDossier } from '@exam/dossier';
 import {
   DOSSIER_STATUS_LABELS,
   DomainError,

@@ -1,7 +1,7 @@
 import type { ReviewDossierResponse, ReviewImageView, ReviewLevel } from '@exam/api';
 import { assertCanAccessCandidate, writeAudit, type AuthContext } from '@exam/auth';
 import type { Candidate, Dossier, ExamSite, ExamYear, Image, PrismaClient } from '@exam/db';
-import { loadApplicable } from '@exam/dossier';
+import { loadApplicable, maskedIdNumber, returnItemViews } from '@exam/dossier';
 import {
   CANDIDATE_TYPE_LABELS,
   DOSSIER_STATUS_LABELS,
@@ -9,7 +9,6 @@ import {
   TRANSITION_ACTION_LABELS,
   allowedDecisions,
   isUuid,
-  maskIdNumber,
   maskName,
   notFound,
   reviewReasonText,
@@ -44,15 +43,6 @@ export function reviewLevelOf(auth: AuthContext): ReviewLevel | null {
 }
 
 const imageUrl = (id: string, variant: 'thumb' | 'preview' | 'original') => `/api/material/images/${id}/${variant}`;
-
-function maskedIdNumber(deps: ReviewDeps, enc: Uint8Array): string {
-  try {
-    return maskIdNumber(deps.decryptIdNumber(enc));
-  } catch (err) {
-    deps.logger.error({ err: (err as Error).message }, 'ID number could not be decrypted');
-    return '*'.repeat(18);
-  }
-}
 
 /** One dossier as a reviewer sees it: candidate, images by category with warnings and earlier marks, returns, history. */
 export async function getReviewDossier(deps: ReviewDeps, auth: AuthContext, dossierId: string): Promise<ReviewDossierResponse> {
@@ -137,7 +127,7 @@ export async function getReviewDossier(deps: ReviewDeps, auth: AuthContext, doss
       registrationNo: d.candidate.registrationNo,
       candidateType: d.candidate.candidateType,
       candidateTypeLabel: CANDIDATE_TYPE_LABELS[d.candidate.candidateType],
-      idNumberMasked: maskedIdNumber(deps, d.candidate.idNumberEnc),
+      idNumberMasked: maskedIdNumber(deps.decryptIdNumber, d.candidate.idNumberEnc, deps.logger),
       phone: d.candidate.phone,
       email: d.candidate.email,
       unitName: d.candidate.unitName,
@@ -174,12 +164,7 @@ export async function getReviewDossier(deps: ReviewDeps, auth: AuthContext, doss
       createdAt: r.createdAt.toISOString(),
       closedAt: r.closedAt?.toISOString() ?? null,
       message: r.message,
-      items: r.items.map((it) => ({
-        imageId: it.imageId,
-        categoryCode: it.categoryCode,
-        categoryName: nameOf.get(it.categoryCode) ?? it.categoryCode,
-        reason: reviewReasonText(it.reasonCode, it.reasonText),
-      })),
+      items: returnItemViews(r.items, (code) => nameOf.get(code)),
     })),
     history: transitions.map((t) => ({
       at: t.createdAt.toISOString(),

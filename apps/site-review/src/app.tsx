@@ -1,5 +1,5 @@
+import { RoutedReviewDossier } from '@exam/review-ui';
 import { Route, Routes } from 'react-router';
-import { SiteDossierPage } from './site-dossier-page';
 import { SiteReviewPage } from './site-review-page';
 
 /**
@@ -9,7 +9,7 @@ import { SiteReviewPage } from './site-review-page';
 export default function SiteReviewApp() {
   return (
     <Routes>
-      <Route path="dossiers/:dossierId" element={<SiteDossierPage />} />
+      <Route path="dossiers/:dossierId" element={<RoutedReviewDossier level="SITE" />} />
       <Route path="*" element={<SiteReviewPage />} />
     </Routes>
   );

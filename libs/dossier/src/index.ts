@@ -11,3 +11,4 @@ export {
   type Tx,
 } from './dossier-transition.service.js';
 export { loadApplicable, toCatalogEntry, type ApplicableCategory } from './catalog.js';
+export { maskedIdNumber, returnItemViews } from './dossier-view.js';

@@ -4,3 +4,4 @@ export { formatBeijing } from './time';
 export { describeError } from './use-review-dossier';
 export { fetchReviewDossier, postReviewDecision, revealIdNumber, fetchQueueHead } from './review-api';
 export { filtersFromSearch, filtersToSearch } from './list-url';
+export { RoutedReviewDossier, useReviewListNavigation, type ListLocationState } from './review-routing';
