@@ -198,7 +198,7 @@ describe('POST /api/identity/login', () => {
     });
     const ok = await request(app).post('/api/identity/login').send({ kind: 'staff', username: 'site-a-1', password: PASSWORD });
     expect(ok.status).toBe(200);
-    expect(ok.body.user).toEqual({ id: u.id, role: 'SITE_REVIEWER', displayName: '李审核', districtCode: '120000', siteId, siteName: '和平区考点' });
+    expect(ok.body.user).toEqual({ id: u.id, username: 'site-a-1', role: 'SITE_REVIEWER', displayName: '李审核', districtCode: '120000', siteId, siteName: '和平区考点' });
     await prisma.user.update({ where: { id: u.id }, data: { disabledAt: new Date() } });
     const refused = await request(app).post('/api/identity/login').send({ kind: 'staff', username: 'site-a-1', password: PASSWORD });
     expect(refused.status).toBe(403);
