@@ -1,3 +1,5 @@
+import { performance } from 'node:perf_hooks';
+
 /** Nearest-rank percentile of already sorted samples (p in 0..100). */
 export function percentile(sorted: readonly number[], p: number): number {
   if (!sorted.length) throw new Error('no samples');
@@ -27,3 +29,23 @@ export function fmt(x: number): string {
 export const ratio = (x: number, baseline: number): string => `${(x / baseline).toFixed(2)}×`;
 
 export const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
+export interface Case {
+  label: string;
+  /** one run; `i` counts from 0 (warm-up included), to cycle through prepared inputs */
+  run: (i: number) => Promise<unknown>;
+}
+
+/** Runs every case once per round (round-robin, so drift hits all cases alike); warm-up rounds are not recorded. */
+export async function measureRoundRobin(cases: readonly Case[], runs: number, warmup: number): Promise<{ label: string; summary: Summary }[]> {
+  const samples = cases.map(() => [] as number[]);
+  for (let round = -warmup; round < runs; round++) {
+    for (const [k, c] of cases.entries()) {
+      const s = performance.now();
+      await c.run(round + warmup);
+      const ms = performance.now() - s;
+      if (round >= 0) samples[k]!.push(ms);
+    }
+  }
+  return cases.map((c, k) => ({ label: c.label, summary: summarise(samples[k]!) }));
+}

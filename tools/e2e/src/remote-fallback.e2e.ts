@@ -42,6 +42,7 @@ describe('one remote down', () => {
 
     await login(page, sys.url, 'staff', 'district', DEMO_PASSWORDS.staff);
     await page.waitForURL(/\/district/);
+    await page.getByRole('tab', { name: '各考点进度' }).click();
     await page.getByText('南开区考点').first().waitFor();
     expect(await page.getByText('暂时无法加载').count()).toBe(0);
     await page.close();

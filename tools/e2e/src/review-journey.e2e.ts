@@ -124,8 +124,7 @@ describe('review journey through the shell', () => {
     expect(await page.getByText('未锁定').count()).toBe(1);
     const returnedTile = page.locator('[data-testid="image-tile"][data-returned]');
     await returnedTile.getByRole('button', { name: '删除图片' }).click();
-    const confirm = page.getByRole('button', { name: /确定|删除/ }).last();
-    if (await confirm.isVisible().catch(() => false)) await confirm.click();
+    await page.getByRole('tooltip').getByRole('button', { name: '删除', exact: true }).click();
     await expect.poll(async () => (await dossierOf(page)).categories.find((c) => c.code === 'GRAD_CERT')!.images.length).toBe(0);
     await uploadViaPage(page, 'GRAD_CERT', await documentPhoto(99));
     await waitAllReady(page);

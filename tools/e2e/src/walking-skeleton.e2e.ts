@@ -77,6 +77,7 @@ describe('walking skeleton through the shell (real services, workers, Postgres, 
 
     await login(page, sys.url, 'staff', 'district', DEMO_PASSWORDS.staff);
     await page.waitForURL(/\/district/);
+    await page.getByRole('tab', { name: '各考点进度' }).click();
     await page.getByText('和平区考点').first().waitFor();
     await page.getByText('南开区考点').first().waitFor();
     await page.close();
