@@ -20,13 +20,21 @@ export async function recordAndFindReuse(
   return rows[0]?.imageId ?? null;
 }
 
-/** The look-up alone (also what the benchmark times). */
-export function findReuseSql(examYearId: string, dossierId: string, hash: bigint, [b0, b1, b2, b3]: readonly number[]): Prisma.Sql {
-  return Prisma.sql`
-    SELECT h."imageId"::text AS "imageId" FROM "ImageHash" h
-    WHERE h."examYearId" = ${examYearId}::uuid AND h."dossierId" <> ${dossierId}::uuid
-      AND (h.b0 = ${b0} OR h.b1 = ${b1} OR h.b2 = ${b2} OR h.b3 = ${b3})
-      AND bit_count((h.hash # ${hash})::bit(64)) <= ${REUSE_MAX_DISTANCE}
+/**
+ * The look-up alone (also what the benchmark times): per band, the earliest row of another dossier within the
+ * distance — each branch walks its band index in (createdAt, imageId) order and stops at the first match, checking
+ * the distance on the index's own columns — then the earliest of the four.
+ */
+export function findReuseSql(examYearId: string, dossierId: string, hash: bigint, bands: readonly number[]): Prisma.Sql {
+  const branch = (column: 'b0' | 'b1' | 'b2' | 'b3', value: number) => Prisma.sql`(
+    SELECT h."imageId", h."createdAt" FROM "ImageHash" h
+    WHERE h."examYearId" = ${examYearId}::uuid AND h.${Prisma.raw(`"${column}"`)} = ${value}
+      AND h."dossierId" <> ${dossierId}::uuid AND bit_count((h.hash # ${hash})::bit(64)) <= ${REUSE_MAX_DISTANCE}
     ORDER BY h."createdAt", h."imageId"
+    LIMIT 1)`;
+  const columns = ['b0', 'b1', 'b2', 'b3'] as const;
+  return Prisma.sql`
+    SELECT x."imageId"::text AS "imageId" FROM (${Prisma.join(columns.map((c, i) => branch(c, bands[i]!)), ' UNION ALL ')}) x
+    ORDER BY x."createdAt", x."imageId"
     LIMIT 1`;
 }

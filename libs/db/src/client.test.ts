@@ -56,6 +56,14 @@ describe('createPrismaClient', () => {
     expect((error as Prisma.PrismaClientKnownRequestError).code).toBe('P2002');
   });
 
+  it('turns parallel query off on every connection (short OLTP queries only)', async () => {
+    const rows = await Promise.all(
+      [1, 2, 3].map(() => prisma.$queryRaw<{ v: string }[]>`SELECT current_setting('max_parallel_workers_per_gather') AS v`),
+    );
+    expect(rows.map((r) => r[0]?.v)).toEqual(['0', '0', '0']);
+    expect(() => createPrismaClient(db.url, { sessionSettings: { 'x; DROP': 1 } })).toThrow(/invalid session setting/);
+  });
+
   it('exports the generated enums', () => {
     expect(DossierStatus.PENDING_SITE).toBe('PENDING_SITE');
   });

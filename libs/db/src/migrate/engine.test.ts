@@ -4,7 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '@exam/testing';
-import { applyMigrations, MIGRATIONS_DIR } from './engine.ts';
+import { applyMigrations, MIGRATIONS_DIR, withoutHandWrittenIndexes } from './engine.ts';
 
 async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
@@ -68,5 +68,25 @@ describe('applyMigrations', () => {
     expect(await applyMigrations(db.url)).toEqual([]);
     const [row] = await query<{ n: string }>(db.url, 'SELECT count(*) AS n FROM _prisma_migrations');
     expect(Number(row?.n)).toBe((await migrationNames()).length);
+  });
+});
+
+describe('withoutHandWrittenIndexes', () => {
+  it('drops the engine statements that would undo a hand-written index, and nothing else', () => {
+    const script = [
+      '-- DropIndex',
+      'DROP INDEX "Candidate_name_pattern_idx";',
+      '',
+      '-- CreateIndex',
+      'CREATE INDEX "Candidate_name_pattern_idx" ON "Candidate"("name" varchar_pattern_ops);',
+      '',
+      '-- CreateIndex',
+      'CREATE INDEX "Other_idx" ON "Other"("x");',
+      '',
+    ].join('\n');
+    const out = withoutHandWrittenIndexes(script);
+    expect(out).toContain('CREATE INDEX "Other_idx"');
+    expect(out).not.toContain('Candidate_name_pattern_idx');
+    expect(withoutHandWrittenIndexes('-- DropIndex\nDROP INDEX "Candidate_name_pattern_idx";\n')).toBeNull();
   });
 });

@@ -370,6 +370,24 @@ export async function applyMigrations(databaseUrl: string, opts: EngineOptions =
 }
 
 /**
+ * Indexes created by hand-written migrations that the schema cannot express (an operator class the engine does not
+ * read back on btree). The engine would drop them in every new migration; those statements are taken out.
+ * (Partial indexes need no entry: the engine keeps them.)
+ */
+export const HAND_WRITTEN_INDEXES: readonly string[] = ['Candidate_name_pattern_idx'];
+
+/** The generated script without statements that drop or recreate a hand-written index; null when nothing is left. */
+export function withoutHandWrittenIndexes(script: string, names: readonly string[] = HAND_WRITTEN_INDEXES): string | null {
+  const touches = (stmt: string) => names.some((n) => new RegExp(`^(DROP|CREATE)( UNIQUE)? INDEX "${n}"`, 'm').test(stmt));
+  const kept = script
+    .split(/;\n/)
+    .filter((stmt) => !touches(stmt.replace(/^\s*(--[^\n]*\n\s*)*/, '')))
+    .join(';\n');
+  const meaningful = kept.replace(/--[^\n]*/g, '').replace(/\/\*[\s\S]*?\*\//g, '').trim();
+  return meaningful ? kept : null;
+}
+
+/**
  * `prisma migrate dev --create-only --name <name>` followed by `migrate deploy`: diffs the migration history
  * (replayed on a shadow database) against the schema, writes `<timestamp>_<name>/migration.sql` and
  * `migration_lock.toml`, then applies pending migrations to the database.
@@ -398,10 +416,11 @@ export async function createMigration(
       schema: { files: [{ path: opts.schemaPath ?? SCHEMA_PATH, content: await readFile(opts.schemaPath ?? SCHEMA_PATH, 'utf8') }] },
       filters: FILTERS,
     });
-    if (out.migrationScript === null) return null;
+    const script = out.migrationScript === null ? null : withoutHandWrittenIndexes(out.migrationScript);
+    if (script === null) return null;
     const dir = path.join(migrationsDir, out.generatedMigrationName);
     await mkdir(dir, { recursive: true });
-    await writeFile(path.join(dir, `migration.${out.extension}`), out.migrationScript);
+    await writeFile(path.join(dir, `migration.${out.extension}`), script);
     const lockPath = path.join(migrationsDir, LOCKFILE);
     if (!existsSync(lockPath)) {
       await writeFile(
