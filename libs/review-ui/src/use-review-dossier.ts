@@ -5,27 +5,28 @@ import { fetchReviewDossier } from './review-api';
 
 export const describeError = (e: unknown) => (isApiClientError(e) ? e.message : '加载失败，请稍后重试');
 
-/** One dossier for review; `reload` fetches it again (after another reviewer acted, or after a failure). */
-export function useReviewDossier(dossierId: string) {
-  const [data, setData] = useState<ReviewDossierResponse | null>(null);
-  const [error, setError] = useState<string | null>(null);
+/**
+ * A GET the screen shows with loading / error / 重试: a newer `load` (or reload) wins over an older answer, and the
+ * data is cleared when `load` changes (another dossier), so a screen never shows the previous object's data.
+ */
+export function useApiResource<T>(load: () => Promise<T>) {
+  const [data, setData] = useState<T | null>(null);
   const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<string | null>(null);
   const generation = useRef(0);
-
   const reload = useCallback(async () => {
     const mine = ++generation.current;
     setLoading(true);
     setError(null);
     try {
-      const next = await fetchReviewDossier(dossierId);
+      const next = await load();
       if (mine === generation.current) setData(next);
     } catch (e) {
       if (mine === generation.current) setError(describeError(e));
     } finally {
       if (mine === generation.current) setLoading(false);
     }
-  }, [dossierId]);
-
+  }, [load]);
   useEffect(() => {
     setData(null);
     void reload();
@@ -33,6 +34,11 @@ export function useReviewDossier(dossierId: string) {
       generation.current++;
     };
   }, [reload]);
+  return { data, loading, error, reload };
+}
 
-  return { data, error, loading, reload };
+/** One dossier for review; `reload` fetches it again (after another reviewer acted, or after a failure). */
+export function useReviewDossier(dossierId: string) {
+  const load = useCallback(() => fetchReviewDossier(dossierId), [dossierId]);
+  return useApiResource<ReviewDossierResponse>(load);
 }
