@@ -104,8 +104,9 @@ export function listPlan(examYearId: string, siteId: string | null, query: Revie
         : Prisma.sql`c."registrationNo" >= ${q}`,
     );
   } else if (q) {
-    // names carry no digits: a name prefix, filtered within the site/district rows already chosen
+    // names carry no digits: a name prefix on the pattern indexes — the site's own (siteId, name) one for a site list
     filters.push(Prisma.sql`c.name LIKE ${`${escapeLike(q)}%`}`);
+    if (siteId) filters.push(Prisma.sql`c."siteId" = ${siteId}::uuid`);
   }
   return {
     filters,

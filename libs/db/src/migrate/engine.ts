@@ -374,7 +374,7 @@ export async function applyMigrations(databaseUrl: string, opts: EngineOptions =
  * read back on btree). The engine would drop them in every new migration; those statements are taken out.
  * (Partial indexes need no entry: the engine keeps them.)
  */
-export const HAND_WRITTEN_INDEXES: readonly string[] = ['Candidate_name_pattern_idx'];
+export const HAND_WRITTEN_INDEXES: readonly string[] = ['Candidate_name_pattern_idx', 'Candidate_site_name_pattern_idx'];
 
 /** The generated script without statements that drop or recreate a hand-written index; null when nothing is left. */
 export function withoutHandWrittenIndexes(script: string, names: readonly string[] = HAND_WRITTEN_INDEXES): string | null {

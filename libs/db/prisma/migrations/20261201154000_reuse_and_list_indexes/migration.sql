@@ -7,3 +7,5 @@ CREATE INDEX "Dossier_reused_idx" ON "Dossier"("examYearId", "status", "submitte
 -- 姓名 prefix search: LIKE 'x%' can use a btree only with the pattern operator class outside the C collation.
 -- (The engine cannot read this operator class back: it is listed in HAND_WRITTEN_INDEXES, libs/db/src/migrate.)
 CREATE INDEX "Candidate_name_pattern_idx" ON "Candidate"("name" varchar_pattern_ops);
+-- the same within one site (a site reviewer's search reads only their site's matches)
+CREATE INDEX "Candidate_site_name_pattern_idx" ON "Candidate"("siteId", "name" varchar_pattern_ops);
