@@ -86,7 +86,7 @@ try {
   for (const [label, scope, query, region] of cases) {
     if (only && !label.includes(only)) continue;
     const plan = listPlan(scope.examYear!.id, scope.siteId, query);
-    const sql = regionSql(plan.filters, plan.joins, plan.statuses, region, plan.after, plan.take);
+    const sql = regionSql(plan.filters, plan.joins, plan.statuses, region, plan.after, plan.take, plan.oneBranch);
     const rows = await prisma.$queryRaw<{ 'QUERY PLAN': string }[]>(Prisma.sql`EXPLAIN (ANALYZE, BUFFERS) ${sql}`);
     const times: number[] = [];
     for (let i = 0; i < 30; i++) {
