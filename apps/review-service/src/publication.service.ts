@@ -1,16 +1,14 @@
 import type { PublicationStatusResponse, PublishResponse } from '@exam/api';
 import { writeAudit, type AuthContext } from '@exam/auth';
 import type { Prisma } from '@exam/db';
-import { DomainError } from '@exam/domain';
+import { DomainError, OPEN_REVIEW_STATUSES } from '@exam/domain';
 import type { ReviewDeps } from './review-deps.js';
 import type { ReviewScope } from './review-scope.js';
 
-/** Statuses in which review has not ended: publication waits for them (or the publisher confirms their number). */
-const OPEN_STATUSES = ['PENDING_SITE', 'PENDING_DISTRICT', 'RETURNED'] as const;
 
 async function openCount(db: Pick<Prisma.TransactionClient, 'dossierStatusCount'>, examYearId: string): Promise<number> {
   const agg = await db.dossierStatusCount.aggregate({
-    where: { examYearId, status: { in: [...OPEN_STATUSES] } },
+    where: { examYearId, status: { in: [...OPEN_REVIEW_STATUSES] } },
     _sum: { n: true },
   });
   return agg._sum.n ?? 0;

@@ -78,3 +78,23 @@ export function transition(current: DossierStatus, action: TransitionAction, act
 export function isDossierEditable(status: DossierStatus): boolean {
   return status === 'DRAFT';
 }
+
+/** What a move records on the dossier besides its status (DESIGN §4: 截止自动提交, 考点建议不通过). */
+export function transitionMarks(action: TransitionAction): { stampsSubmission: boolean; autoSubmitted?: true; proposedRejection?: true } {
+  switch (action) {
+    case 'SUBMIT':
+    case 'RESUBMIT':
+      return { stampsSubmission: true };
+    case 'AUTO_SUBMIT':
+      return { stampsSubmission: true, autoSubmitted: true };
+    case 'SITE_PROPOSE_REJECT':
+      return { stampsSubmission: false, proposedRejection: true };
+    default:
+      return { stampsSubmission: false };
+  }
+}
+
+/** States in which a reviewer works on the dossier (entering one recomputes its warning flags). */
+export const IN_REVIEW_STATUSES: readonly DossierStatus[] = ['PENDING_SITE', 'PENDING_DISTRICT'];
+/** States in which review has not ended: 发布结果 waits for them, or the publisher confirms their number. */
+export const OPEN_REVIEW_STATUSES: readonly DossierStatus[] = ['PENDING_SITE', 'PENDING_DISTRICT', 'RETURNED'];

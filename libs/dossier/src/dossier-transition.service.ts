@@ -4,8 +4,10 @@ import { Prisma, type Dossier, type PrismaClient } from '@exam/db';
 import {
   DOSSIER_STATUS_LABELS,
   DomainError,
+  IN_REVIEW_STATUSES,
   TRANSITIONS,
   transition,
+  transitionMarks,
   type DossierStatus,
   type TransitionAction,
   type TransitionActor,
@@ -73,22 +75,14 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
-/** Statuses whose entry recomputes the dossier's pipeline-warning flags (what reviewers filter on). */
-const ENTERS_REVIEW: readonly DossierStatus[] = ['PENDING_SITE', 'PENDING_DISTRICT'];
-
-/** Dossier columns a move sets besides status/version/lastAction. */
+/** Dossier columns a move sets besides status/version/lastAction (the rule is transitionMarks in libs/domain). */
 function movedData(action: TransitionAction, now: Date): Prisma.DossierUpdateManyMutationInput {
-  switch (action) {
-    case 'SUBMIT':
-    case 'RESUBMIT':
-      return { submittedAt: now };
-    case 'AUTO_SUBMIT':
-      return { submittedAt: now, autoSubmitted: true };
-    case 'SITE_PROPOSE_REJECT':
-      return { proposedRejection: true };
-    default:
-      return {};
-  }
+  const marks = transitionMarks(action);
+  return {
+    ...(marks.stampsSubmission ? { submittedAt: now } : {}),
+    ...(marks.autoSubmitted ? { autoSubmitted: true } : {}),
+    ...(marks.proposedRejection ? { proposedRejection: true } : {}),
+  };
 }
 
 export const conflictError = (current: Pick<Dossier, 'status' | 'version'>) =>
@@ -189,7 +183,7 @@ async function applyTransitions(tx: Tx, commands: readonly TransitionCommand[], 
     if (moved.count !== group.length) throw new Error(`runTransitions: ${group.length - moved.count} locked dossiers did not move`);
   }
 
-  const review = accepted.filter((a) => ENTERS_REVIEW.includes(a.ctx.to)).map((a) => a.ctx.dossier.id);
+  const review = accepted.filter((a) => IN_REVIEW_STATUSES.includes(a.ctx.to)).map((a) => a.ctx.dossier.id);
   if (review.length) {
     await tx.$executeRaw`
       UPDATE "Dossier" d SET
