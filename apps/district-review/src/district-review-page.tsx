@@ -1,6 +1,6 @@
 import { useCallback, useMemo } from 'react';
 import { useSearchParams } from 'react-router';
-import { filtersFromSearch, filtersToSearch, useReviewListNavigation } from '@exam/review-ui';
+import { StartReviewButton, filtersFromSearch, filtersToSearch, useReviewListNavigation } from '@exam/review-ui';
 import { Alert, Button, Card, CandidateListPanel, Flex, Tabs, type CandidateListFilters } from '@exam/ui';
 import { ProgressChart } from './progress-chart';
 import { ProgressTable } from './progress-table';
@@ -40,7 +40,7 @@ export function DistrictReviewPage() {
   );
 
   return (
-    <Card size="small" title="考区审核" data-testid="district-review">
+    <Card size="small" title="考区审核" data-testid="district-review" extra={<StartReviewButton />}>
       <Tabs
         activeKey={tab}
         onChange={(key) => setSearch(new URLSearchParams({ tab: key }), { replace: true })}

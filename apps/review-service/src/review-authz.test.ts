@@ -64,6 +64,10 @@ const MATRIX: Record<string, Row> = {
     send: (hd) => withAuth(request(t.app).post('/api/review/district/publish').send({ confirmOpen: 1 }), hd),
     expect: { none: 401, candidate: 403, otherSite: 403, otherDistrict: 409 },
   },
+  'POST /queue/next': {
+    send: (hd) => withAuth(request(t.app).post('/api/review/queue/next').send({ siteId: target.siteId }), hd),
+    expect: { none: 401, candidate: 403, otherSite: (b) => expect(b).toEqual({ dossierId: null }), otherDistrict: 404 },
+  },
   'GET /dossiers/:id': {
     send: (hd) => withAuth(request(t.app).get(`/api/review/dossiers/${target.dossierId}`), hd),
     expect: { none: 401, candidate: 403, otherSite: 404, otherDistrict: 404 },
@@ -122,7 +126,7 @@ describe('review-service authorisation matrix', () => {
 
   it('left site A’s dossier untouched and unpublished, with no ID number revealed', async () => {
     const d = await t.prisma.dossier.findUniqueOrThrow({ where: { id: target.dossierId } });
-    expect(d).toMatchObject({ status: 'PENDING_SITE', version: 1, publishedAt: null });
+    expect(d).toMatchObject({ status: 'PENDING_SITE', version: 1, publishedAt: null, claimedById: null });
     expect(await t.prisma.auditLog.count({ where: { action: 'review.id_number_view' } })).toBe(0);
   });
 

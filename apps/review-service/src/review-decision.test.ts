@@ -176,6 +176,33 @@ describe('site decisions', () => {
   });
 });
 
+describe('the queue hands each reviewer their own next dossier', () => {
+  it('two reviewers of one site get different dossiers; a claim lapses after 10 minutes; a decision releases it', async () => {
+    const y = await seedYear(t.prisma, { districtCode: '77' });
+    const s = await seedSite(t.prisma, { districtCode: '77' });
+    const a = await loginAs(t.prisma, { role: 'SITE_REVIEWER', userId: (await seedStaff(t.prisma, 'SITE_REVIEWER', { districtCode: '77', siteId: s.id })).id });
+    const b = await loginAs(t.prisma, { role: 'SITE_REVIEWER', userId: (await seedStaff(t.prisma, 'SITE_REVIEWER', { districtCode: '77', siteId: s.id })).id });
+    const first = await buildDossier(t.prisma, { year: y, site: s });
+    const second = await buildDossier(t.prisma, { year: y, site: s });
+    const next = async (who: AuthHeaders, body: object = {}) => {
+      const res = await request(t.app).post('/api/review/queue/next').set(who).send(body);
+      expect(res.status).toBe(200);
+      return res.body.dossierId as string | null;
+    };
+    const [forA, forB] = await Promise.all([next(a), next(b)]);
+    expect(new Set([forA, forB])).toEqual(new Set([first.dossier.id, second.dossier.id]));
+    expect(await next(a)).toBe(forA); // asking again hands back one's own
+    expect(await next(a, { skip: forA })).toBeNull(); // the other is kept for B
+
+    t.clock.advance(11 * 60_000);
+    expect(await next(a, { skip: forA })).toBe(forB); // B's claim lapsed
+    const d = await t.prisma.dossier.findUniqueOrThrow({ where: { id: forB! } });
+    const res = await decide(forB!, { decision: 'PASS', version: d.version }, a);
+    expect(res.status).toBe(200);
+    expect(await t.prisma.dossier.findUniqueOrThrow({ where: { id: forB! } })).toMatchObject({ claimedById: null, claimedUntil: null });
+  });
+});
+
 describe('district decisions and 发布结果', () => {
   it('审核通过 / 审核不通过 (reason required), then publication with a confirmation of what is still open', async () => {
     const y = await seedYear(t.prisma, { districtCode: '12' }); // the district's newest year: the one reviewers work on

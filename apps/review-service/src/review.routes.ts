@@ -1,5 +1,5 @@
 import type { Request, Router } from 'express';
-import { publishSchema, reviewDecisionSchema } from '@exam/api';
+import { publishSchema, queueNextSchema, reviewDecisionSchema } from '@exam/api';
 import { requireRole, type AuthContext } from '@exam/auth';
 import { parse } from '@exam/http';
 import { listCandidates } from './candidate-list.service.js';
@@ -7,6 +7,7 @@ import { decideDossier } from './review-decision.service.js';
 import { getReviewDossier, revealIdNumber } from './review-dossier.service.js';
 import { districtProgress, statusCounts } from './progress.service.js';
 import { publicationStatus, publishResults } from './publication.service.js';
+import { claimNextDossier } from './review-queue.service.js';
 import type { ReviewDeps } from './review-deps.js';
 import { districtScope, reviewListQuerySchema, siteScope } from './review-scope.js';
 
@@ -63,6 +64,14 @@ export function reviewRoutes(deps: ReviewDeps) {
       const body = parse(publishSchema, req.body ?? {});
       const scope = await districtScope(deps.prisma, authOf(req), body.examYearId);
       res.json(await publishResults(deps, authOf(req), scope, body.confirmOpen, req.ip ?? null));
+    });
+
+    router.post('/queue/next', decider, async (req, res) => {
+      const body = parse(queueNextSchema, req.body ?? {});
+      const auth = authOf(req);
+      const scope =
+        auth.role === 'SITE_REVIEWER' ? await siteScope(deps.prisma, auth) : await districtScope(deps.prisma, auth, undefined, body.siteId);
+      res.json(await claimNextDossier(deps, auth, scope, { skip: body.skip }));
     });
 
     router.get('/dossiers/:id', reviewer, async (req, res) => {

@@ -1,6 +1,6 @@
 import { useCallback, useMemo } from 'react';
 import { useSearchParams } from 'react-router';
-import { filtersFromSearch, filtersToSearch, useReviewListNavigation } from '@exam/review-ui';
+import { StartReviewButton, filtersFromSearch, filtersToSearch, useReviewListNavigation } from '@exam/review-ui';
 import { isApiClientError, useSession } from '@exam/session';
 import { Card, CandidateListPanel, Typography, type CandidateListFilters } from '@exam/ui';
 import { fetchSiteCandidates } from './review-api';
@@ -22,6 +22,7 @@ export function SiteReviewPage() {
     <Card
       size="small"
       data-testid="site-review"
+      extra={<StartReviewButton />}
       title={
         <span>
           考点审核

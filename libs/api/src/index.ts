@@ -370,6 +370,18 @@ export interface ReviewDecisionResponse {
   dossier: { id: string; status: DossierStatus; statusLabel: string; version: number };
 }
 
+/** POST /api/review/queue/next: the next dossier of the caller's queue, kept for them for a few minutes. */
+export const queueNextSchema = z.object({
+  /** the dossier the reviewer leaves (never handed out again to them right away) */
+  skip: z.uuid('参数无效').optional(),
+  /** district queue: one site only */
+  siteId: z.uuid('考点参数无效').optional(),
+});
+export interface QueueNextResponse {
+  /** null: nothing waits at this level (or everything left is being reviewed by others) */
+  dossierId: string | null;
+}
+
 /** POST /api/review/dossiers/:id/id-number (audited) */
 export interface IdNumberResponse {
   idNumber: string;

@@ -206,3 +206,6 @@ export const isUuid = (value: string): boolean => UUID_RE.test(value);
 
 /** 张三 → 张**: a name shown outside the viewer's scope. */
 export const maskName = (name: string): string => (name ? `${[...name][0]}${'*'.repeat(Math.max(1, [...name].length - 1))}` : '');
+
+/** How long the queue keeps a dossier for the reviewer it handed it to (then anyone may be given it). */
+export const QUEUE_CLAIM_MINUTES = 10;

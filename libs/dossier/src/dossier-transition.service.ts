@@ -177,6 +177,9 @@ async function applyTransitions(tx: Tx, commands: readonly TransitionCommand[], 
         version: { increment: 1 },
         lastAction: action,
         lastTransitionAt: now,
+        // whatever moved it, the dossier is no longer anyone's to work on in the queue
+        claimedById: null,
+        claimedUntil: null,
         ...movedData(action, now),
       },
     });

@@ -1,13 +1,11 @@
 import type {
-  CandidateListResponse,
   IdNumberResponse,
+  QueueNextResponse,
   ReviewDecisionRequest,
   ReviewDecisionResponse,
   ReviewDossierResponse,
-  ReviewLevel,
 } from '@exam/api';
-import { apiFetch, withQuery } from '@exam/session';
-import { QUEUE_STATUS } from './next-dossier';
+import { apiFetch } from '@exam/session';
 
 const dossierPath = (dossierId: string) => `/api/review/dossiers/${encodeURIComponent(dossierId)}`;
 
@@ -24,8 +22,11 @@ export function revealIdNumber(dossierId: string): Promise<IdNumberResponse> {
   return apiFetch<IdNumberResponse>(`${dossierPath(dossierId)}/id-number`, { method: 'POST', json: {} });
 }
 
-/** The head of the level's queue (oldest submission first): enough to pick the next dossier. */
-export function fetchQueueHead(level: ReviewLevel): Promise<CandidateListResponse> {
-  const path = level === 'SITE' ? '/api/review/site/candidates' : '/api/review/district/candidates';
-  return apiFetch<CandidateListResponse>(withQuery(path, { status: QUEUE_STATUS[level], limit: 2 }));
+/**
+ * The next dossier of the reviewer's queue, kept for them for a few minutes so that colleagues working through the same
+ * queue are handed other ones (`skip`: the dossier being left). null: nothing waits.
+ */
+export async function claimNextDossier(skip?: string): Promise<string | null> {
+  const res = await apiFetch<QueueNextResponse>('/api/review/queue/next', { method: 'POST', json: skip ? { skip } : {} });
+  return res.dossierId;
 }

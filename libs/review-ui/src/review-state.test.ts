@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { ReviewCategoryView } from '@exam/api';
 import { buildDecisionRequest, buildSlots, decisionBlocker, initialReviewState, reviewReducer, reviewSummary, type ReviewAction, type ReviewState } from './review-state';
 import { keyToCommand, type KeyContext } from './review-keys';
-import { chooseNextDossier } from './next-dossier';
 import { fromBeijingInput, toBeijingInput, formatBeijing } from './time';
 import { viewerReducer, INITIAL_VIEWER } from './viewer-state';
 
@@ -190,20 +189,6 @@ describe('review keyboard', () => {
     expect(keyToCommand({ key: 'Enter' }, ctx)).toEqual({ kind: 'confirmDialog' });
     expect(keyToCommand({ key: 'y' }, ctx)).toBeNull();
     expect(keyToCommand({ key: 'Enter', inEditable: true }, ctx)).toBeNull();
-  });
-});
-
-describe('next dossier', () => {
-  it('takes the first waiting dossier that is not the one just decided', () => {
-    const head = [
-      { dossierId: 'a', status: 'PENDING_SITE' as const },
-      { dossierId: 'b', status: 'PENDING_SITE' as const },
-    ];
-    expect(chooseNextDossier(head, 'a', 'SITE')).toBe('b');
-    expect(chooseNextDossier(head, 'z', 'SITE')).toBe('a');
-    expect(chooseNextDossier([head[0]!], 'a', 'SITE')).toBeNull();
-    expect(chooseNextDossier([{ dossierId: 'c', status: 'PENDING_SITE' }], 'a', 'DISTRICT')).toBeNull();
-    expect(chooseNextDossier([], 'a', 'DISTRICT')).toBeNull();
   });
 });
 

@@ -1,8 +1,7 @@
 import { useCallback, useState } from 'react';
 import type { ReviewDecisionRequest, ReviewDecisionResponse, ReviewLevel } from '@exam/api';
 import { isApiClientError } from '@exam/session';
-import { fetchQueueHead, postReviewDecision } from './review-api';
-import { chooseNextDossier } from './next-dossier';
+import { claimNextDossier, postReviewDecision } from './review-api';
 
 /** Another reviewer (or the candidate, or a deadline) changed the dossier first. */
 export function isConflict(e: unknown): boolean {
@@ -13,7 +12,7 @@ export type DecisionOutcome =
   | { ok: true; response: ReviewDecisionResponse; nextDossierId: string | null }
   | { ok: false; conflict: boolean; message: string };
 
-/** Sends a decision, then looks up the next dossier of the reviewer's queue. */
+/** Sends a decision, then takes the next dossier of the reviewer's queue (kept for them, not for a colleague). */
 export function useReviewDecision(dossierId: string, level: ReviewLevel) {
   const [submitting, setSubmitting] = useState(false);
 
@@ -24,7 +23,7 @@ export function useReviewDecision(dossierId: string, level: ReviewLevel) {
         const response = await postReviewDecision(dossierId, body);
         let nextDossierId: string | null = null;
         try {
-          nextDossierId = chooseNextDossier((await fetchQueueHead(level)).items, dossierId, level);
+          nextDossierId = await claimNextDossier(dossierId);
         } catch {
           nextDossierId = null; // the decision is saved; the list will show what is left
         }
