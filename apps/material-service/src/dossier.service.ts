@@ -1,5 +1,5 @@
 import type { CandidateResultView, DossierResponse, SubmitResponse } from '@exam/api';
-import { maskedIdNumber, returnItemViews, transitionDossier } from '@exam/dossier';
+import { categoryInfo, maskedIdNumber, returnItemViews, transitionDossier } from '@exam/dossier';
 import {
   CANDIDATE_TYPE_LABELS,
   DOSSIER_STATUS_LABELS,
@@ -8,6 +8,8 @@ import {
   assertCanSubmit,
   assertWindowOpen,
   candidateVisibleStatus,
+  isDecided,
+  type DecidedStatus,
   canAddToCategory,
   isImageLocked,
   reviewReasonText,
@@ -72,16 +74,11 @@ export async function getDossier(deps: MaterialDeps, candidateId: string): Promi
           items: returnItemViews(ret.items, (code) => nameOf.get(code)),
         }
       : null,
-    result: published && (dossier.status === 'APPROVED' || dossier.status === 'REJECTED') ? await publishedResult(deps, dossier) : null,
+    result: published && isDecided(dossier.status) ? await publishedResult(deps, { ...dossier, status: dossier.status }) : null,
     categories: categories.map((c) => {
       const mine = images.filter((i) => i.categoryCode === c.code);
       return {
-        code: c.code,
-        name: c.name,
-        description: c.description,
-        minCount: c.effectiveMin,
-        maxCount: c.maxCount,
-        required: c.required,
+        ...categoryInfo(c),
         canUpload: canAddToCategory(c, mine.filter((i) => i.state !== 'REJECTED').length, lock),
         returnReason: categoryReason.get(c.code) ?? null,
         images: mine.map((i) => {
@@ -94,8 +91,8 @@ export async function getDossier(deps: MaterialDeps, candidateId: string): Promi
 }
 
 /** The published decision, with the district's reason when 审核不通过. */
-async function publishedResult(deps: MaterialDeps, dossier: Dossier): Promise<CandidateResultView> {
-  const status = dossier.status as 'APPROVED' | 'REJECTED';
+async function publishedResult(deps: MaterialDeps, dossier: Dossier & { status: DecidedStatus }): Promise<CandidateResultView> {
+  const { status } = dossier;
   // the district's reason is the reason of the transition that rejected it
   const rejection =
     status === 'REJECTED'

@@ -1,7 +1,7 @@
 import type { PublicationStatusResponse, PublishResponse } from '@exam/api';
 import { writeAudit, type AuthContext } from '@exam/auth';
 import type { Prisma } from '@exam/db';
-import { DomainError, OPEN_REVIEW_STATUSES } from '@exam/domain';
+import { DECIDED_STATUSES, DomainError, OPEN_REVIEW_STATUSES } from '@exam/domain';
 import type { ReviewDeps } from './review-deps.js';
 import type { ReviewScope } from './review-scope.js';
 
@@ -18,7 +18,7 @@ async function openCount(db: Pick<Prisma.TransactionClient, 'dossierStatusCount'
 export async function publicationStatus(deps: ReviewDeps, scope: ReviewScope): Promise<PublicationStatusResponse> {
   const year = scope.examYear;
   if (!year) return { decidedUnpublished: 0, open: 0, published: 0, lastPublishedAt: null };
-  const decided = { examYearId: year.id, status: { in: ['APPROVED' as const, 'REJECTED' as const] } };
+  const decided = { examYearId: year.id, status: { in: [...DECIDED_STATUSES] } };
   const [decidedUnpublished, published, open, last] = await Promise.all([
     deps.prisma.dossier.count({ where: { ...decided, publishedAt: null } }),
     deps.prisma.dossier.count({ where: { ...decided, publishedAt: { not: null } } }),
@@ -51,13 +51,14 @@ export async function publishResults(
       if (open > 0 && confirmOpen !== open) {
         throw new DomainError('PUBLISH_CONFIRM_OPEN', `仍有 ${open} 份材料未审核完毕，请确认后再发布已审核完成的结果`, 409, { open });
       }
-      const pending = await tx.dossier.count({ where: { examYearId: year.id, status: { in: ['APPROVED', 'REJECTED'] }, publishedAt: null } });
+      const unpublished = { examYearId: year.id, status: { in: [...DECIDED_STATUSES] }, publishedAt: null };
+      const pending = await tx.dossier.count({ where: unpublished });
       if (!pending) throw new DomainError('NOTHING_TO_PUBLISH', '没有可发布的审核结果', 409, { open });
       const publication = await tx.publication.create({
         data: { examYearId: year.id, publishedById: auth.user.id, dossierCount: pending, openCount: open, createdAt: now },
       });
       const published = await tx.dossier.updateMany({
-        where: { examYearId: year.id, status: { in: ['APPROVED', 'REJECTED'] }, publishedAt: null },
+        where: unpublished,
         data: { publishedAt: now, publicationId: publication.id },
       });
       if (open === 0) await tx.examYear.update({ where: { id: year.id }, data: { resultsPublishedAt: now } });

@@ -36,6 +36,8 @@ export async function decideDossier(
   const action = decisionAction(level, body.decision);
   const reviewerId = auth.user.id;
   const comment = body.comment?.trim() || null;
+  /** category of each image the reviewer may mark, read under the row lock by `check`, used by `effects` */
+  const categoryOf = new Map<string, string>();
 
   const result = await transitionDossier(deps, {
     dossierId: initial.id,
@@ -51,10 +53,11 @@ export async function decideDossier(
     },
     check: async (tx, { dossier }) => {
       const [images, categoryRows] = await Promise.all([
-        tx.image.findMany({ where: { dossierId: dossier.id, deletedAt: null }, select: { id: true, uploadedAt: true } }),
+        tx.image.findMany({ where: { dossierId: dossier.id, deletedAt: null }, select: { id: true, uploadedAt: true, categoryCode: true } }),
         tx.materialCategory.findMany({ where: { examYearId: dossier.examYearId } }),
       ]);
       const visible = images.filter((i) => reviewerMayViewImage(i.uploadedAt, dossier.submittedAt));
+      for (const i of visible) categoryOf.set(i.id, i.categoryCode);
       assertDecisionValid(body, {
         imageIds: new Set(visible.map((i) => i.id)),
         categoryCodes: new Set(loadApplicable(categoryRows, initial.candidate).map((c) => c.code)),
@@ -89,12 +92,6 @@ export async function decideDossier(
         }
       }
       if (body.decision !== 'RETURN') return;
-      const images = new Map(
-        (await tx.image.findMany({ where: { id: { in: body.marks.map((m) => m.imageId) } }, select: { id: true, categoryCode: true } })).map((i) => [
-          i.id,
-          i.categoryCode,
-        ]),
-      );
       const ret = await tx.return.create({
         data: {
           dossierId: dossier.id,
@@ -107,7 +104,7 @@ export async function decideDossier(
             create: [
               ...body.marks
                 .filter((m) => m.mark === 'NEEDS_REPLACEMENT')
-                .map((m) => ({ imageId: m.imageId, categoryCode: images.get(m.imageId)!, reasonCode: m.reasonCode!, reasonText: m.reasonText?.trim() || null })),
+                .map((m) => ({ imageId: m.imageId, categoryCode: categoryOf.get(m.imageId)!, reasonCode: m.reasonCode!, reasonText: m.reasonText?.trim() || null })),
               ...body.missing.map((c) => ({ imageId: null, categoryCode: c.categoryCode, reasonCode: c.reasonCode || 'MISSING', reasonText: c.reasonText?.trim() || null })),
             ],
           },

@@ -1,7 +1,7 @@
 import type { ReviewDossierResponse, ReviewImageView, ReviewLevel } from '@exam/api';
 import { assertCanAccessCandidate, writeAudit, type AuthContext } from '@exam/auth';
 import type { Candidate, Dossier, ExamSite, ExamYear, Image, PrismaClient } from '@exam/db';
-import { loadApplicable, maskedIdNumber, returnItemViews } from '@exam/dossier';
+import { categoryInfo, loadApplicable, maskedIdNumber, returnItemViews } from '@exam/dossier';
 import {
   CANDIDATE_TYPE_LABELS,
   DOSSIER_STATUS_LABELS,
@@ -138,15 +138,7 @@ export async function getReviewDossier(deps: ReviewDeps, auth: AuthContext, doss
     },
     examYear: { id: d.examYear.id, name: d.examYear.name, returnWindowHours: d.examYear.returnWindowHours },
     categories: [
-      ...categories.map((c) => ({
-        code: c.code,
-        name: c.name,
-        description: c.description,
-        minCount: c.effectiveMin,
-        maxCount: c.maxCount,
-        required: c.required,
-        images: images.filter((i) => i.categoryCode === c.code).map(toImage),
-      })),
+      ...categories.map((c) => ({ ...categoryInfo(c), images: images.filter((i) => i.categoryCode === c.code).map(toImage) })),
       // images of a category the catalog no longer applies (a catalog edit): still shown, never lost
       ...extra.map((code) => ({
         code,

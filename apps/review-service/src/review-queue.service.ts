@@ -1,8 +1,9 @@
 import type { QueueNextResponse } from '@exam/api';
 import type { AuthContext } from '@exam/auth';
 import { Prisma } from '@exam/db';
-import { QUEUE_CLAIM_MINUTES } from '@exam/domain';
+import { QUEUE_CLAIM_MINUTES, REVIEW_QUEUE_STATUS } from '@exam/domain';
 import type { ReviewDeps } from './review-deps.js';
+import { reviewLevelOf } from './review-dossier.service.js';
 import type { ReviewScope } from './review-scope.js';
 
 /**
@@ -20,7 +21,9 @@ export async function claimNextDossier(
   if (!scope.examYear) return { dossierId: null };
   const now = deps.now();
   const until = new Date(now.getTime() + QUEUE_CLAIM_MINUTES * 60_000);
-  const status = auth.role === 'SITE_REVIEWER' ? 'PENDING_SITE' : 'PENDING_DISTRICT';
+  const level = reviewLevelOf(auth);
+  if (!level) return { dossierId: null };
+  const status = REVIEW_QUEUE_STATUS[level];
   const me = auth.user.id;
   const rows = await deps.prisma.$queryRaw<{ id: string }[]>`
     UPDATE "Dossier" d SET "claimedById" = ${me}::uuid, "claimedUntil" = ${until}

@@ -1,12 +1,11 @@
 import { useCallback, useMemo } from 'react';
 import { useSearchParams } from 'react-router';
-import { StartReviewButton, filtersFromSearch, filtersToSearch, useReviewListNavigation } from '@exam/review-ui';
-import { isApiClientError, useSession } from '@exam/session';
+import { StartReviewButton, describeError, filtersFromSearch, filtersToSearch, useReviewListNavigation } from '@exam/review-ui';
+import { useSession } from '@exam/session';
 import { Card, CandidateListPanel, Typography, type CandidateListFilters } from '@exam/ui';
 import { fetchSiteCandidates } from './review-api';
 import { useSiteCounts } from './use-site-counts';
 
-const describeError = (e: unknown) => (isApiClientError(e) ? e.message : '加载失败，请稍后重试');
 
 /** 考点审核: the site's work list with counts and filters; a row opens the dossier. */
 export function SiteReviewPage() {

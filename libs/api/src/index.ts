@@ -94,13 +94,17 @@ export interface ImageView {
   uploadedAt: string;
 }
 
-export interface CategoryView {
+/** One material category as it applies to a candidate (Attachment 1), the same for candidates and reviewers. */
+export interface CategoryInfo {
   code: string;
   name: string;
   description: string;
   minCount: number;
   maxCount: number;
   required: boolean;
+}
+
+export interface CategoryView extends CategoryInfo {
   /** 上传 is offered: the category is open (draft in the window, or named in an open return) and below maxCount */
   canUpload: boolean;
   /** the reviewer's reason when the whole category was asked for (材料缺失 / add an image), else null */
@@ -266,13 +270,7 @@ export interface ReviewImageView {
   marks: ReviewMarkView[];
 }
 
-export interface ReviewCategoryView {
-  code: string;
-  name: string;
-  description: string;
-  minCount: number;
-  maxCount: number;
-  required: boolean;
+export interface ReviewCategoryView extends CategoryInfo {
   images: ReviewImageView[];
 }
 

@@ -96,5 +96,10 @@ export function transitionMarks(action: TransitionAction): { stampsSubmission: b
 
 /** States in which a reviewer works on the dossier (entering one recomputes its warning flags). */
 export const IN_REVIEW_STATUSES: readonly DossierStatus[] = ['PENDING_SITE', 'PENDING_DISTRICT'];
+/** States of a decided dossier (shown to the candidate only once published). */
+export const DECIDED_STATUSES = ['APPROVED', 'REJECTED'] as const satisfies readonly DossierStatus[];
+export type DecidedStatus = (typeof DECIDED_STATUSES)[number];
+export const isDecided = (status: DossierStatus): status is DecidedStatus => (DECIDED_STATUSES as readonly string[]).includes(status);
+
 /** States in which review has not ended: 发布结果 waits for them, or the publisher confirms their number. */
 export const OPEN_REVIEW_STATUSES: readonly DossierStatus[] = ['PENDING_SITE', 'PENDING_DISTRICT', 'RETURNED'];

@@ -1,5 +1,5 @@
 import { DomainError } from './errors.js';
-import { DOSSIER_STATUS_LABELS, TRANSITIONS, type DossierStatus, type TransitionAction } from './dossier-status.js';
+import { DOSSIER_STATUS_LABELS, TRANSITIONS, isDecided, type DossierStatus, type TransitionAction } from './dossier-status.js';
 
 /** Preset reasons a reviewer picks for 需更换 / 材料缺失 (free text may be added to any). */
 export const REVIEW_REASONS = {
@@ -155,7 +155,7 @@ export function resolveReturnDeadline(requested: Date | null | undefined, defaul
 
 /** The state a candidate is shown: a decision stays 审核中 until the district publishes it. */
 export function candidateVisibleStatus(status: DossierStatus, published: boolean): { status: DossierStatus; statusLabel: string } {
-  if ((status === 'APPROVED' || status === 'REJECTED') && !published) return { status: 'PENDING_DISTRICT', statusLabel: IN_REVIEW_LABEL };
+  if (isDecided(status) && !published) return { status: 'PENDING_DISTRICT', statusLabel: IN_REVIEW_LABEL };
   if (status === 'PENDING_SITE' || status === 'PENDING_DISTRICT') return { status, statusLabel: IN_REVIEW_LABEL };
   return { status, statusLabel: DOSSIER_STATUS_LABELS[status] };
 }
@@ -206,6 +206,9 @@ export const isUuid = (value: string): boolean => UUID_RE.test(value);
 
 /** 张三 → 张**: a name shown outside the viewer's scope. */
 export const maskName = (name: string): string => (name ? `${[...name][0]}${'*'.repeat(Math.max(1, [...name].length - 1))}` : '');
+
+/** The queue a reviewer of each level works through. */
+export const REVIEW_QUEUE_STATUS: Record<ReviewLevel, DossierStatus> = { SITE: 'PENDING_SITE', DISTRICT: 'PENDING_DISTRICT' };
 
 /** How long the queue keeps a dossier for the reviewer it handed it to (then anyone may be given it). */
 export const QUEUE_CLAIM_MINUTES = 10;

@@ -1,4 +1,11 @@
+import type { CategoryInfo } from '@exam/api';
 import { maskIdNumber, reviewReasonText } from '@exam/domain';
+import type { ApplicableCategory } from './catalog.js';
+
+/** A category as it applies to this candidate (its effective minimum), for the candidate's and the reviewers' views. */
+export function categoryInfo(c: ApplicableCategory): CategoryInfo {
+  return { code: c.code, name: c.name, description: c.description, minCount: c.effectiveMin, maxCount: c.maxCount, required: c.required };
+}
 
 /** The masked ID number (120***********1234); an undecryptable value (wrong key, tampered row) is fully masked and logged. */
 export function maskedIdNumber(decrypt: (enc: Uint8Array) => string, enc: Uint8Array, logger: { error(obj: object, msg: string): void }): string {

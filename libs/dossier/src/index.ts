@@ -1,7 +1,6 @@
 export {
   runTransitions,
   transitionDossier,
-  conflictError,
   type DossierDoorDeps,
   type RunOptions,
   type TransitionActorRef,
@@ -11,4 +10,4 @@ export {
   type Tx,
 } from './dossier-transition.service.js';
 export { loadApplicable, toCatalogEntry, type ApplicableCategory } from './catalog.js';
-export { maskedIdNumber, returnItemViews } from './dossier-view.js';
+export { categoryInfo, maskedIdNumber, returnItemViews } from './dossier-view.js';

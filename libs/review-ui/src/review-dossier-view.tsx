@@ -78,7 +78,7 @@ function DossierWorkspace({ data, level, reload, reloading, dossierLink, onOpenD
   const defaultDeadline = toBeijingInput(data.defaultReturnDeadline);
   const [form, setForm] = useState<DecisionForm>({ comment: '', deadline: defaultDeadline });
   const [dialogError, setDialogError] = useState<string | null>(null);
-  const { submit, submitting } = useReviewDecision(data.dossier.id, level);
+  const { submit, submitting } = useReviewDecision(data.dossier.id);
 
   const slot = selectedSlot(state);
   const entry = slot?.kind === 'image' ? (images.get(slot.imageId) ?? null) : null;

@@ -1,5 +1,5 @@
 import { useCallback, useState } from 'react';
-import type { ReviewDecisionRequest, ReviewDecisionResponse, ReviewLevel } from '@exam/api';
+import type { ReviewDecisionRequest, ReviewDecisionResponse } from '@exam/api';
 import { isApiClientError } from '@exam/session';
 import { claimNextDossier, postReviewDecision } from './review-api';
 
@@ -13,7 +13,7 @@ export type DecisionOutcome =
   | { ok: false; conflict: boolean; message: string };
 
 /** Sends a decision, then takes the next dossier of the reviewer's queue (kept for them, not for a colleague). */
-export function useReviewDecision(dossierId: string, level: ReviewLevel) {
+export function useReviewDecision(dossierId: string) {
   const [submitting, setSubmitting] = useState(false);
 
   const submit = useCallback(
@@ -34,7 +34,7 @@ export function useReviewDecision(dossierId: string, level: ReviewLevel) {
         setSubmitting(false);
       }
     },
-    [dossierId, level],
+    [dossierId],
   );
 
   return { submit, submitting };
