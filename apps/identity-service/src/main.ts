@@ -1,9 +1,12 @@
 import { runService } from '@exam/http';
+import { FileSmsSender } from '@exam/notify';
 import { buildIdentityApp } from './app.js';
 
 await runService({
   service: 'identity-service',
   defaultPort: 3101,
-  extraEnv: ['ID_ENC_KEY', 'ID_HASH_KEY'],
-  build: ({ prisma, redis, logger, config }) => buildIdentityApp({ prisma, redis, logger, config }),
+  // the look-up hash key only: identity never needs to read an ID number back
+  extraEnv: ['ID_HASH_KEY', 'SMS_DIR'],
+  build: ({ prisma, redis, producer, logger, config, trustProxy }) =>
+    buildIdentityApp({ prisma, redis, producer, logger, config, trustProxy, sms: new FileSmsSender(String(config.SMS_DIR)) }),
 });

@@ -5,6 +5,7 @@ import { useSession } from '@exam/session';
 import { Spin } from '@exam/ui';
 import { ActivatePage } from './activate-page';
 import { LoginPage } from './login-page';
+import { ResetPasswordPage } from './reset-password-page';
 import { remoteApps } from './mf/remote-modules';
 import { RemoteRoute } from './remote-route';
 import { ROLE_AREAS, ROLE_HOME } from './role-home';
@@ -46,6 +47,7 @@ export function ShellApp() {
     <Routes>
       <Route path="/login" element={<LoginPage />} />
       <Route path="/activate" element={<ActivatePage />} />
+      <Route path="/reset-password" element={<ResetPasswordPage />} />
       <Route element={<ShellLayout />}>
         {REMOTE_AREAS.map(({ area, name }) => (
           <Route

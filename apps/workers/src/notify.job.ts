@@ -1,8 +1,11 @@
 import type { JobHandler } from '@exam/queue';
 import type { WorkerDeps } from './deps.js';
 import { deliverOutbox, fanoutPublication, fanoutTransition } from './notify.service.js';
+import { sendSecurityAlert } from './security-alert.service.js';
 
-export function notifyHandlers(deps: WorkerDeps): [JobHandler<'notify.fanout'>, JobHandler<'notify.deliver'>, JobHandler<'notify.publication'>] {
+export function notifyHandlers(
+  deps: WorkerDeps,
+): [JobHandler<'notify.fanout'>, JobHandler<'notify.deliver'>, JobHandler<'notify.publication'>, JobHandler<'notify.security-alert'>] {
   return [
     {
       name: 'notify.fanout',
@@ -20,6 +23,12 @@ export function notifyHandlers(deps: WorkerDeps): [JobHandler<'notify.fanout'>, 
       name: 'notify.publication',
       async handle({ publicationId }) {
         await fanoutPublication(deps, publicationId);
+      },
+    },
+    {
+      name: 'notify.security-alert',
+      async handle({ auditId }) {
+        await sendSecurityAlert(deps, auditId);
       },
     },
   ];

@@ -5,17 +5,27 @@
  */
 import { z } from 'zod';
 
+// The pages' Content-Security-Policy has no 'unsafe-eval' (tools/web-server/src/edge-headers.ts): without this, zod's
+// JIT probe `new Function('')` is reported as a CSP violation in every front end (the throw itself is caught).
+if (typeof document !== 'undefined') z.config({ jitless: true });
+
 export type Role = 'CANDIDATE' | 'SITE_REVIEWER' | 'DISTRICT_REVIEWER' | 'ADMIN';
 
 export interface ApiError {
   error: { code: string; message: string; details?: unknown };
 }
 
-/** Name of the HttpOnly session cookie. */
+/** Name of the HttpOnly session cookie over plain http (development); see sessionCookieName. */
 export const SESSION_COOKIE = 'exam_sid';
 /** Name of the readable CSRF cookie; its value must be echoed in the CSRF header on writes. */
 export const CSRF_COOKIE = 'exam_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
+/**
+ * With COOKIE_SECURE the cookies carry the `__Host-` prefix: the browser then accepts them only with
+ * Secure, Path=/ and no Domain, so no sibling subdomain can plant or overwrite them.
+ */
+export const sessionCookieName = (secure: boolean) => (secure ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE);
+export const csrfCookieName = (secure: boolean) => (secure ? `__Host-${CSRF_COOKIE}` : CSRF_COOKIE);
 
 // ---------- identity-service: /api/identity ----------
 export const candidateLoginSchema = z.object({
@@ -31,21 +41,101 @@ export const staffLoginSchema = z.object({
 export const loginSchema = z.discriminatedUnion('kind', [candidateLoginSchema, staffLoginSchema]);
 export type LoginRequest = z.infer<typeof loginSchema>;
 
-/** Body of POST /api/identity/activate (首次进入：账号激活). */
+/** The password rule every form shows (the server also refuses common passwords and ones built from the 报名号 or ID number). */
+export const PASSWORD_RULE_MESSAGE = '密码至少 8 位，需同时包含字母和数字';
+export const newPasswordSchema = z
+  .string({ error: '请设置密码' })
+  .min(8, PASSWORD_RULE_MESSAGE)
+  .max(128, '密码过长')
+  .regex(/[A-Za-z]/, PASSWORD_RULE_MESSAGE)
+  .regex(/\d/, PASSWORD_RULE_MESSAGE);
+
+const registrationNoField = z.string({ error: '请输入报名号' }).trim().min(1, '请输入报名号').max(32, '报名号过长');
+const idNumberField = z
+  .string({ error: '请输入身份证件号码' })
+  .trim()
+  .min(1, '请输入身份证件号码')
+  .max(32, '身份证件号码过长');
+/** A 6-digit code sent by SMS (activation, password reset) or shown by an authenticator app (TOTP). */
+export const otpCodeField = z
+  .string({ error: '请输入验证码' })
+  .trim()
+  .regex(/^\d{6}$/, '请输入 6 位数字验证码');
+
+/**
+ * Body of POST /api/identity/activate/code and /api/identity/password-reset/code: who asks for a code.
+ * The answer is SmsCodeSent (the code goes to the phone number on file, never to one given here).
+ */
+export const smsCodeRequestSchema = z.object({ registrationNo: registrationNoField, idNumber: idNumberField });
+export type SmsCodeRequest = z.infer<typeof smsCodeRequestSchema>;
+export interface SmsCodeSent {
+  /** the phone on file, masked: 138****5678 */
+  phone: string;
+  /** the code expires after this many seconds (300) */
+  expiresInSeconds: number;
+  /** a new code may be asked for after this many seconds (60) */
+  resendInSeconds: number;
+}
+
+const confirmPasswordField = z.string({ error: '请再次输入密码' });
+const passwordsMatch = (v: { password: string; confirmPassword: string }) => v.password === v.confirmPassword;
+const mismatch = { message: '两次输入的密码不一致', path: ['confirmPassword'] };
+
+/** Body of POST /api/identity/activate (首次进入：账号激活) — proves possession of the phone on file with its SMS code. */
 export const activateSchema = z
   .object({
-    registrationNo: z.string({ error: '请输入报名号' }).trim().min(1, '请输入报名号').max(32, '报名号过长'),
-    idNumber: z.string({ error: '请输入身份证件号码' }).trim().min(1, '请输入身份证件号码').max(32, '身份证件号码过长'),
-    password: z
-      .string({ error: '请设置密码' })
-      .min(8, '密码至少 8 位，需同时包含字母和数字')
-      .max(128, '密码过长')
-      .regex(/[A-Za-z]/, '密码至少 8 位，需同时包含字母和数字')
-      .regex(/\d/, '密码至少 8 位，需同时包含字母和数字'),
-    confirmPassword: z.string({ error: '请再次输入密码' }),
+    registrationNo: registrationNoField,
+    idNumber: idNumberField,
+    code: otpCodeField,
+    password: newPasswordSchema,
+    confirmPassword: confirmPasswordField,
   })
-  .refine((v) => v.password === v.confirmPassword, { message: '两次输入的密码不一致', path: ['confirmPassword'] });
+  .refine(passwordsMatch, mismatch);
 export type ActivateRequest = z.infer<typeof activateSchema>;
+
+/** Body of POST /api/identity/password-reset (找回密码): same proof as activation, for an activated account. */
+export const passwordResetSchema = activateSchema;
+export type PasswordResetRequest = ActivateRequest;
+
+/**
+ * Staff login is two steps or more: after the right password the answer is a LoginStep (and an HttpOnly
+ * pending-login cookie), not a session. TOTP: the authenticator code (or a recovery code);
+ * TOTP_ENROLL: first login, scan `otpauthUrl` (or type `secret`) and confirm with a code;
+ * CHANGE_PASSWORD: an admin reset the password, choose a new one.
+ */
+export type LoginStepName = 'TOTP' | 'TOTP_ENROLL' | 'CHANGE_PASSWORD';
+export interface LoginStep {
+  step: LoginStepName;
+  /** only for TOTP_ENROLL */
+  enrollment?: { secret: string; otpauthUrl: string };
+}
+/** What POST /api/identity/login and the /login/* steps answer: a session (MeResponse) or the next step. */
+export type LoginResponse = MeResponse | LoginStep;
+export const isLoginStep = (r: LoginResponse): r is LoginStep => 'step' in r;
+
+/** Body of POST /api/identity/login/totp: the authenticator's 6 digits, or one recovery code. */
+export const totpLoginSchema = z.union([
+  z.object({ code: otpCodeField }),
+  z.object({
+    recoveryCode: z
+      .string({ error: '请输入恢复码' })
+      .trim()
+      .regex(/^[A-Za-z0-9]{4}-?[A-Za-z0-9]{4}-?[A-Za-z0-9]{4}$/, '恢复码格式不正确（如 ABCD-EFGH-JKLM）'),
+  }),
+]);
+export type TotpLoginRequest = z.infer<typeof totpLoginSchema>;
+
+/** Body of POST /api/identity/login/totp-enroll: the first code the authenticator app shows. */
+export const totpEnrollSchema = z.object({ code: otpCodeField });
+export type TotpEnrollRequest = z.infer<typeof totpEnrollSchema>;
+/** Answer of POST /api/identity/login/totp-enroll: the recovery codes, shown once, and what comes next. */
+export type TotpEnrollResponse = LoginResponse & { recoveryCodes: string[] };
+
+/** Body of POST /api/identity/login/password (CHANGE_PASSWORD step). */
+export const changePasswordSchema = z
+  .object({ password: newPasswordSchema, confirmPassword: confirmPasswordField })
+  .refine(passwordsMatch, mismatch);
+export type ChangePasswordRequest = z.infer<typeof changePasswordSchema>;
 
 export interface SessionUser {
   /** user id (candidate id for candidates, staff user id otherwise) */

@@ -55,9 +55,10 @@ function auditRow(entry: AuditEntry) {
   };
 }
 
-/** Appends one AuditLog row (the table is append-only: nothing updates or deletes it). */
-export async function writeAudit(db: AuditWriter, entry: AuditEntry): Promise<void> {
-  await db.auditLog.create({ data: auditRow(entry) });
+/** Appends one AuditLog row (the table is append-only: nothing updates or deletes it); returns its id. */
+export async function writeAudit(db: AuditWriter, entry: AuditEntry): Promise<bigint> {
+  const row = await db.auditLog.create({ data: auditRow(entry), select: { id: true } });
+  return row.id;
 }
 
 /** Appends many AuditLog rows in one statement (a bulk state change, e.g. the deadline lock of a batch). */

@@ -30,21 +30,21 @@ const app = createServiceApp({
 describe('authMiddleware and requireRole', () => {
   it('401 without a session, 403 with the wrong role, passes with the right one and its CSRF token', async () => {
     expect((await request(app).get('/api/review/district-only')).body.error.code).toBe('UNAUTHENTICATED');
-    const wrongRole = await request(app).get('/api/review/district-only').set('cookie', 'exam_sid=good');
+    const wrongRole = await request(app).get('/api/review/district-only').set('cookie', '__Host-exam_sid=good');
     expect(wrongRole.status).toBe(403);
     expect(wrongRole.body).toEqual({ error: { code: 'FORBIDDEN', message: '无权访问' } });
-    const noCsrf = await request(app).post('/api/review/site-action').set('cookie', 'exam_sid=good');
+    const noCsrf = await request(app).post('/api/review/site-action').set('cookie', '__Host-exam_sid=good');
     expect(noCsrf.status).toBe(403);
     expect(noCsrf.body.error.code).toBe('CSRF_FAILED');
-    const ok = await request(app).post('/api/review/site-action').set('cookie', 'exam_sid=good').set('x-csrf-token', 'csrf-token-1');
+    const ok = await request(app).post('/api/review/site-action').set('cookie', '__Host-exam_sid=good').set('x-csrf-token', 'csrf-token-1');
     expect(ok.body).toEqual({ by: 'u1' });
   });
 
-  it('clears a cookie that no longer matches a session (with the configured Secure flag)', async () => {
-    const res = await request(app).get('/api/review/district-only').set('cookie', 'exam_sid=stale');
+  it('clears a cookie that no longer matches a session (with the configured Secure flag and its __Host- name)', async () => {
+    const res = await request(app).get('/api/review/district-only').set('cookie', '__Host-exam_sid=stale');
     expect(res.status).toBe(401);
     const set = (res.headers['set-cookie'] as unknown as string[]).join('\n');
-    expect(set).toMatch(/exam_sid=;.*Secure/);
-    expect(set).toMatch(/exam_csrf=;/);
+    expect(set).toMatch(/__Host-exam_sid=;.*Secure/);
+    expect(set).toMatch(/__Host-exam_csrf=;/);
   });
 });

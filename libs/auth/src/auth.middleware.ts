@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { CookieOptions, NextFunction, Request, RequestHandler, Response } from 'express';
 import cookieParser from 'cookie-parser';
-import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, type Role } from '@exam/api';
+import { CSRF_HEADER, csrfCookieName, sessionCookieName, type Role } from '@exam/api';
 import { DomainError } from '@exam/domain';
 import type { AuthContext } from './auth-context.js';
 import type { PrismaClient } from '@exam/db';
@@ -34,7 +34,7 @@ function sameToken(a: string, b: string): boolean {
  */
 export function authMiddleware(sessions: SessionService, opts: AuthMiddlewareOptions): RequestHandler {
   const resolveAuth = async (req: Request, res: Response, next: NextFunction) => {
-    const token: unknown = (req.cookies as Record<string, unknown> | undefined)?.[SESSION_COOKIE];
+    const token = sessionToken(req, opts.cookieSecure);
     if (typeof token === 'string' && token !== '') {
       const auth = await sessions.resolve(token);
       if (auth) req.auth = auth;
@@ -74,19 +74,29 @@ export function requireRole(...roles: Role[]): RequestHandler {
   };
 }
 
+/** The session cookie's value, if the request carries one (under the name COOKIE_SECURE implies). */
+export function sessionToken(req: Request, secure: boolean): string | undefined {
+  const token: unknown = (req.cookies as Record<string, unknown> | undefined)?.[sessionCookieName(secure)];
+  return typeof token === 'string' && token !== '' ? token : undefined;
+}
+
 function cookieOptions(secure: boolean, httpOnly: boolean): CookieOptions {
   return { httpOnly, secure, sameSite: 'lax', path: '/' };
 }
 
-/** `exam_sid` (HttpOnly) and `exam_csrf` (readable by the page, echoed in x-csrf-token). */
+/**
+ * The session cookie (HttpOnly) and the CSRF cookie (readable by the page, echoed in x-csrf-token).
+ * Browser-session cookies: no Expires/Max-Age, so closing the browser on a shared computer (a 网吧, a
+ * school office) forgets them; the server still ends the session after SESSION_IDLE_MINUTES / SESSION_ABSOLUTE_HOURS.
+ */
 export function setSessionCookies(res: Response, session: NewSession, secure: boolean): void {
-  res.cookie(SESSION_COOKIE, session.token, { ...cookieOptions(secure, true), expires: session.expiresAt });
-  res.cookie(CSRF_COOKIE, session.csrfToken, { ...cookieOptions(secure, false), expires: session.expiresAt });
+  res.cookie(sessionCookieName(secure), session.token, cookieOptions(secure, true));
+  res.cookie(csrfCookieName(secure), session.csrfToken, cookieOptions(secure, false));
 }
 
 export function clearSessionCookies(res: Response, secure = false): void {
-  res.clearCookie(SESSION_COOKIE, cookieOptions(secure, true));
-  res.clearCookie(CSRF_COOKIE, cookieOptions(secure, false));
+  res.clearCookie(sessionCookieName(secure), cookieOptions(secure, true));
+  res.clearCookie(csrfCookieName(secure), cookieOptions(secure, false));
 }
 
 /** SESSION_IDLE_MINUTES, SESSION_ABSOLUTE_HOURS and COOKIE_SECURE, as every service is given them. */

@@ -1,5 +1,17 @@
 export { hashPassword, verifyPassword, needsRehash, SCRYPT_PARAMS, type ScryptParams } from './password.js';
-export { encryptIdNumber, decryptIdNumber, hashIdNumber, idNumberHashEquals } from './pii.js';
+export {
+  encryptIdNumber,
+  decryptIdNumber,
+  openIdNumber,
+  hashIdNumber,
+  idNumberHashEquals,
+  buildIdKeyring,
+  loadIdKeyring,
+  LEGACY_KEY_ID,
+  type IdKeyring,
+  type IdKeyringInput,
+  type OpenedIdNumber,
+} from './pii.js';
 export type { AuthContext, Principal } from './auth-context.js';
 export {
   createSessionService,
@@ -18,11 +30,35 @@ export {
   requireRole,
   setSessionCookies,
   clearSessionCookies,
+  sessionToken,
   sessionAuth,
   type AuthMiddlewareOptions,
   type SessionSettings,
 } from './auth.middleware.js';
 export { assertCanAccessCandidate, candidateScopeWhere, type CandidateScopeTarget } from './scope.js';
-export { createLoginThrottle, type LoginThrottle, type LoginThrottleOptions } from './login-throttle.js';
-export { isLocked, lockMinutesLeft, failureUpdate, ACCOUNT_LOCK, throttledError } from './account-lock.js';
+export {
+  createAuthThrottle,
+  networkOf,
+  throttledError,
+  AUTH_THROTTLE_DEFAULTS,
+  type AuthAction,
+  type AuthAttempt,
+  type AuthThrottle,
+  type AuthThrottleOptions,
+  type AttemptInput,
+  type ThrottleAlert,
+} from './auth-throttle.js';
+export { createDeviceTrust, deviceCookieName, DEVICE_COOKIE, type DeviceTrust } from './device-trust.js';
+export { assertAcceptablePassword, type PasswordContext } from './password-policy.js';
+export {
+  newTotpSecret,
+  totpUri,
+  verifyTotp,
+  newRecoveryCodes,
+  hashRecoveryCode,
+  sealTotpSecret,
+  openTotpSecret,
+  RECOVERY_CODE_COUNT,
+  TOTP_ISSUER,
+} from './second-factor.js';
 export { writeAudit, writeAudits, sanitizeAuditDetails, auditActor, type AuditEntry, type AuditWriter } from './audit.js';

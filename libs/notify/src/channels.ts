@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
-import { renderSms, type TemplateCode, type TemplateParams } from './templates.js';
+import { renderAccountCodeSms, renderSms, type AccountCodeParams, type TemplateCode, type TemplateParams } from './templates.js';
 
 /** Local SMTP sink the dev runtime starts (tools/dev mail-sink) — the SMTP_URL default in development. */
 export const DEV_SMTP_URL = 'smtp://127.0.0.1:2525';
@@ -55,12 +55,26 @@ export function createSmtpEmailSender(opts: SmtpEmailSenderOptions): EmailSender
   };
 }
 
-export interface SmsMessage {
-  /** mobile number */
-  to: string;
-  /** a pre-approved template (SMS_TEMPLATES); the provider composes the text from it */
-  templateCode: TemplateCode;
-  params: TemplateParams;
+export type SmsMessage =
+  | {
+      /** mobile number */
+      to: string;
+      /** a pre-approved template (SMS_TEMPLATES); the provider composes the text from it */
+      templateCode: TemplateCode;
+      params: TemplateParams;
+    }
+  | {
+      to: string;
+      /** the one-time code of an account action (activation, password reset) */
+      templateCode: typeof ACCOUNT_CODE_TEMPLATE;
+      params: AccountCodeParams;
+    };
+
+export const ACCOUNT_CODE_TEMPLATE = 'ACCOUNT_CODE';
+
+/** The text an SMS message renders to (what a provider would compose from its registered template). */
+export function renderSmsMessage(msg: SmsMessage): string {
+  return msg.templateCode === ACCOUNT_CODE_TEMPLATE ? renderAccountCodeSms(msg.params) : renderSms(msg.templateCode, msg.params);
 }
 
 /** A provider interface: a template code and its parameters, never free text. */
@@ -80,7 +94,7 @@ export class FileSmsSender implements SmsSender {
   }
 
   async send(msg: SmsMessage): Promise<{ id: string }> {
-    const text = renderSms(msg.templateCode, msg.params);
+    const text = renderSmsMessage(msg);
     const id = randomUUID();
     await mkdir(this.dir, { recursive: true });
     const line = { id, at: this.now().toISOString(), to: msg.to, templateCode: msg.templateCode, params: msg.params, text };

@@ -111,6 +111,19 @@ export const SMS_TEMPLATES: Record<TemplateCode, { text: string; params: (keyof 
   RESULT_PUBLISHED: { text: '【医师资格考试】考生${name}的报名材料审核结果已发布，请登录系统查看。', params: ['name'] },
 };
 
+/** Parameters of the account-code SMS: the 6 digits and what they are for. */
+export interface AccountCodeParams {
+  code: string;
+  action: '账号激活' | '找回密码';
+}
+/** Pre-approved template of the account-code SMS (activation, password reset). */
+export const ACCOUNT_CODE_SMS = '【医师资格考试】验证码${code}，用于${action}，5分钟内有效。请勿告诉他人；如非本人操作，请忽略本短信。';
+
+export function renderAccountCodeSms(p: AccountCodeParams): string {
+  if (!/^\d{6}$/.test(p.code)) throw new Error('ACCOUNT_CODE: code must be 6 digits');
+  return ACCOUNT_CODE_SMS.replace('${code}', p.code).replace('${action}', p.action);
+}
+
 /** 18-digit resident ID (last may be X) or the old 15-digit form, anywhere in a string. */
 const ID_NUMBER_RE = /(^|\D)(\d{17}[\dXx]|\d{15})(?!\d)/;
 

@@ -14,12 +14,18 @@ export interface JobPayloads {
   'deadline.expire-return': { returnId: string };
   /** periodic: re-queue anything stuck (images processing too long, outbox rows not sent) */
   'deadline.sweep': Record<string, never>;
+  /** periodic: delete the bytes of rejected and deleted images past the retention period (rows stay) */
+  'deadline.purge-raw': Record<string, never>;
+  /** periodic: delete audit rows older than the audit retention (>= 180 days) */
+  'deadline.audit-retention': Record<string, never>;
   /** create outbox rows for every recipient/channel of one dossier transition */
   'notify.fanout': { transitionId: string };
   /** deliver one outbox row on its channel */
   'notify.deliver': { outboxId: string };
   /** create the result notices (审核结果已发布) of every dossier one publication made visible */
   'notify.publication': { publicationId: string };
+  /** mail the operators one security alert (an account blocked, an IP throttled): the AuditLog row id */
+  'notify.security-alert': { auditId: string };
 }
 export type JobName = keyof JobPayloads;
 
@@ -30,9 +36,12 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = Object.freeze({
   'deadline.lock-year': 'deadline',
   'deadline.expire-return': 'deadline',
   'deadline.sweep': 'deadline',
+  'deadline.purge-raw': 'deadline',
+  'deadline.audit-retention': 'deadline',
   'notify.fanout': 'notify',
   'notify.deliver': 'notify',
   'notify.publication': 'notify',
+  'notify.security-alert': 'notify',
 });
 
 export const JOB_NAMES: readonly JobName[] = Object.freeze(Object.keys(JOB_QUEUE) as JobName[]);

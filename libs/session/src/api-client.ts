@@ -1,4 +1,4 @@
-import { CSRF_COOKIE, CSRF_HEADER, type ApiError } from '@exam/api';
+import { CSRF_HEADER, csrfCookieName, type ApiError } from '@exam/api';
 
 /** Fired on window when any API call answers 401, so the session can drop the user. */
 export const UNAUTHORIZED_EVENT = 'exam:unauthorized';
@@ -71,7 +71,8 @@ export async function apiFetch<T>(path: string, init: ApiFetchInit = {}): Promis
     requestBody = JSON.stringify(json);
   }
   if (!SAFE_METHODS.has(method)) {
-    const csrf = readCookie(CSRF_COOKIE);
+    // `__Host-exam_csrf` over https (COOKIE_SECURE), `exam_csrf` over plain http in development
+    const csrf = readCookie(csrfCookieName(true)) ?? readCookie(csrfCookieName(false));
     if (csrf) headers.set(CSRF_HEADER, csrf);
   }
 

@@ -21,11 +21,16 @@ function banner(sys: RunningSystem): string {
     ...activated.slice(0, 4).map((c) => `    ${c.registrationNo} / ${DEMO_PASSWORDS.candidate}   ${c.name}（${c.candidateType}）`),
     `    … ${activated.length} activated demo candidates in all, same password`,
     ...(inactive
-      ? [`  首次激活 / first-entry activation: 报名号 ${inactive.registrationNo}, 身份证件号码 ${inactive.idNumber}`]
+      ? [
+          `  首次激活 / first-entry activation: 报名号 ${inactive.registrationNo}, 身份证件号码 ${inactive.idNumber}`,
+          `    验证码 / the SMS code: see ${join(sys.dataDir, 'sms', 'sms.jsonl')} (the development SMS sink)`,
+        ]
       : []),
     '',
     '  审核人员 / staff (用户名 / 密码):',
     ...DEMO_STAFF.map((s) => `    ${s.username.padEnd(9)} / ${DEMO_PASSWORDS.staff}   ${s.displayName}`),
+    '    首次登录需绑定身份验证器 (TOTP) / first login enrols an authenticator app;',
+    '    without one: `npm run totp -- <secret shown on the page>` prints the current code',
     '',
     `  邮件 / mail: ${join(sys.dataDir, 'mail')}    短信 / SMS: ${join(sys.dataDir, 'sms')}`,
     '  Ctrl-C 停止 / to stop (data is kept in .data/)',

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generate } from 'otplib';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 /** Debian's chromium; nothing is downloaded. CHROMIUM_PATH overrides. */
@@ -32,13 +33,106 @@ export async function launchBrowser(viewport = { width: 390, height: 844 }): Pro
   });
 }
 
-/** Logs in through the shell's login page, on the candidate (考生登录) or staff (工作人员登录) tab. */
+/**
+ * Logs in through the shell's login page, on the candidate (考生登录) or staff (工作人员登录) tab.
+ * A staff login also goes through its second factor: on the first login of the run it binds the authenticator
+ * (reads the secret shown under the QR code, confirms with a code, continues past the recovery codes) and
+ * remembers the secret; later logins answer the 动态验证码 step with a fresh code.
+ */
 export async function login(page: Page, base: string, kind: 'candidate' | 'staff', account: string, password: string) {
   await page.goto(`${base}/login`);
   await page.getByRole('tab', { name: kind === 'candidate' ? '考生登录' : '工作人员登录' }).click();
   await page.getByLabel(kind === 'candidate' ? '报名号' : '用户名').fill(account);
   await page.getByLabel('密码').fill(password);
   await page.getByRole('button', { name: '登录', exact: true }).click();
+  if (kind === 'staff') await completeStaffLogin(page, base, account);
+}
+
+const TOTP_PERIOD = 30;
+/** TOTP secrets of the staff accounts bound in this test run (a test file starts its own system), by account. */
+const totpSecrets = new Map<string, string>();
+/** The last time step whose code each account used: the server takes every step once, in increasing order. */
+const lastTotpStep = new Map<string, number>();
+
+const accountKey = (base: string, username: string) => `${new URL(base).host}|${username}`;
+
+/** Keeps the secret shown at enrolment for the account's later logins (the secret's spaces are dropped). */
+export function rememberTotpSecret(base: string, username: string, secret: string): string {
+  const clean = secret.replace(/\s+/g, '');
+  totpSecrets.set(accountKey(base, username), clean);
+  return clean;
+}
+
+/**
+ * A code the server has not seen for this account: the current 30-second step's, or the next one's when the
+ * current one was used already (the server accepts ±1 step); waits for the next step if both were used.
+ */
+export async function totpCodeFor(base: string, username: string): Promise<string> {
+  const key = accountKey(base, username);
+  const secret = totpSecrets.get(key);
+  if (!secret) throw new Error(`no TOTP secret for ${username}: it was not bound through login() in this test run`);
+  for (;;) {
+    const current = Math.floor(Date.now() / 1000 / TOTP_PERIOD);
+    const step = Math.max(current, (lastTotpStep.get(key) ?? -1) + 1);
+    if (step <= current + 1) {
+      lastTotpStep.set(key, step);
+      return generate({ secret, epoch: step * TOTP_PERIOD + 1 });
+    }
+    await new Promise((r) => setTimeout(r, (current + 1) * TOTP_PERIOD * 1000 - Date.now() + 100));
+  }
+}
+
+type StaffLoginState = 'done' | 'TOTP' | 'TOTP_ENROLL' | 'RECOVERY_CODES' | 'CHANGE_PASSWORD' | 'wait' | `error:${string}`;
+
+/** Where a staff login stands: left /login, a step screen ([data-login-step]), an error, or still waiting. */
+async function staffLoginState(page: Page): Promise<StaffLoginState> {
+  try {
+    const state = await page.evaluate(() => {
+      if (!location.pathname.startsWith('/login')) return 'done';
+      const error = document.querySelector('.ant-alert-error, .ant-form-item-explain-error');
+      if (error) return `error:${error.textContent ?? ''}`;
+      return document.querySelector('[data-login-step]')?.getAttribute('data-login-step') ?? 'wait';
+    });
+    return state as StaffLoginState;
+  } catch {
+    return 'wait'; // the page is navigating
+  }
+}
+
+/** Submits a step screen and waits until it is gone or shows an error. */
+async function submitStep(page: Page, step: string, button: string) {
+  await page.locator(`[data-login-step="${step}"]`).getByRole('button', { name: button }).click();
+  await page.waitForFunction(
+    (s) => !document.querySelector(`[data-login-step="${s}"]`) || document.querySelector('.ant-alert-error, .ant-form-item-explain-error'),
+    step,
+    { timeout: 20_000 },
+  );
+}
+
+/** After the password: binds or answers the authenticator until the shell leaves /login. */
+async function completeStaffLogin(page: Page, base: string, username: string) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const state = await staffLoginState(page);
+    if (state === 'done') return;
+    if (state.startsWith('error:')) throw new Error(`staff login of ${username} failed: ${state.slice(6)}`);
+    if (state === 'TOTP_ENROLL') {
+      const shown = (await page.getByTestId('totp-secret').textContent()) ?? '';
+      rememberTotpSecret(base, username, shown);
+      await page.getByLabel('动态验证码').fill(await totpCodeFor(base, username));
+      await submitStep(page, 'TOTP_ENROLL', '确认绑定');
+    } else if (state === 'RECOVERY_CODES') {
+      await submitStep(page, 'RECOVERY_CODES', '我已妥善保存');
+    } else if (state === 'TOTP') {
+      await page.getByLabel('动态验证码').fill(await totpCodeFor(base, username));
+      await submitStep(page, 'TOTP', '验证并登录');
+    } else if (state === 'CHANGE_PASSWORD') {
+      throw new Error(`staff login of ${username} asks for a new password (an admin reset it); not handled by login()`);
+    } else {
+      await page.waitForTimeout(100);
+    }
+  }
+  throw new Error(`staff login of ${username} did not finish in time`);
 }
 
 /** 退出登录 in the shell's header, back on the login page. */
