@@ -20,6 +20,14 @@ export function parseWorkerQueues(text: string): QueueName[] {
   return names as QueueName[];
 }
 
+/**
+ * A running job's lock: renewed every LOCK_MS / 2 while the process lives. When a worker dies (SIGKILL, OOM, power),
+ * its jobs are handed to another worker by the stalled-job check once the lock has expired — within about
+ * LOCK_MS + 2 × STALLED_CHECK_MS (BullMQ's defaults, 30 s and 30 s, made that more than a minute).
+ */
+export const LOCK_MS = 20_000;
+export const STALLED_CHECK_MS = 10_000;
+
 export interface StartWorkersOptions {
   queues: readonly QueueName[];
   handlers: readonly AnyJobHandler[];
@@ -59,7 +67,7 @@ export function startWorkers(opts: StartWorkersOptions): WorkerRuntime {
         if (!handler) throw new UnrecoverableError(`no handler for job "${job.name}" on queue "${queue}"`);
         await handler.handle(job.data, { jobId: String(job.id), attemptsMade: job.attemptsMade });
       },
-      { connection, prefix: opts.prefix, concurrency: opts.concurrency },
+      { connection, prefix: opts.prefix, concurrency: opts.concurrency, lockDuration: LOCK_MS, stalledInterval: STALLED_CHECK_MS },
     );
     worker.on('failed', (job, err) =>
       opts.logger.warn({ queue, job: job?.name, jobId: job?.id, attemptsMade: job?.attemptsMade, err: err.message }, 'job failed'),

@@ -1,3 +1,4 @@
+import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@exam/testing';
 import { createPrismaClient, DossierStatus, Prisma, type PrismaClient } from './index.ts';
@@ -66,5 +67,28 @@ describe('createPrismaClient', () => {
 
   it('exports the generated enums', () => {
     expect(DossierStatus.PENDING_SITE).toBe('PENDING_SITE');
+  });
+});
+
+describe('a Postgres that stops answering (a network black hole)', () => {
+  it('fails the query after the connection timeout instead of holding it until the OS gives up', async () => {
+    // accepts TCP connections and never says a word
+    const sockets: Socket[] = [];
+    const hole = createServer((s) => void sockets.push(s));
+    await new Promise<void>((r) => hole.listen(0, '127.0.0.1', r));
+    const port = (hole.address() as { port: number }).port;
+    const prisma = createPrismaClient(`postgresql://postgres@127.0.0.1:${port}/none`, { connectionTimeoutMillis: 300 });
+    const t0 = Date.now();
+    const err = await prisma.$queryRawUnsafe('SELECT 1').then(
+      () => null,
+      (e: unknown) => e,
+    );
+    const waited = Date.now() - t0;
+    await prisma.$disconnect().catch(() => undefined);
+    for (const s of sockets) s.destroy();
+    await new Promise((r) => hole.close(r));
+    expect(err).toBeTruthy();
+    // bounded by the configured timeout (generous upper bound: this is not a speed test)
+    expect(waited).toBeLessThan(10_000);
   });
 });

@@ -6,6 +6,12 @@ export interface CreatePrismaClientOptions {
   max?: number;
   /** Session settings sent with every new connection's start-up (default: DEFAULT_SESSION_SETTINGS). */
   sessionSettings?: Record<string, string | number>;
+  /**
+   * How long to wait for a new connection (default 5 s). Without it a Postgres that stops answering without
+   * refusing (a network black hole, not a restart) holds every request until the OS TCP timeout; with it the
+   * request fails and the services answer 503 (libs/http unavailable.ts).
+   */
+  connectionTimeoutMillis?: number;
 }
 
 /**
@@ -29,6 +35,11 @@ export function startupOptions(settings: Record<string, string | number>): strin
 /** A PrismaClient over the `pg` driver adapter (Prisma 7 has no built-in driver). Call `$disconnect()` when done. */
 export function createPrismaClient(databaseUrl: string, opts: CreatePrismaClientOptions = {}): PrismaClient {
   const options = startupOptions(opts.sessionSettings ?? DEFAULT_SESSION_SETTINGS);
-  const adapter = new PrismaPg({ connectionString: databaseUrl, ...(opts.max ? { max: opts.max } : {}), ...(options ? { options } : {}) });
+  const adapter = new PrismaPg({
+    connectionString: databaseUrl,
+    connectionTimeoutMillis: opts.connectionTimeoutMillis ?? 5_000,
+    ...(opts.max ? { max: opts.max } : {}),
+    ...(options ? { options } : {}),
+  });
   return new PrismaClient({ adapter });
 }

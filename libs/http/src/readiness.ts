@@ -1,3 +1,5 @@
+import { isRedisLost } from '@exam/queue';
+
 /** A readiness probe: resolves when the dependency answers, rejects otherwise. */
 export type ReadinessCheck = () => Promise<void>;
 
@@ -44,9 +46,13 @@ export function pgReadiness(prisma: { $queryRaw: (query: TemplateStringsArray) =
   };
 }
 
-/** `PING` through ioredis (anything with `ping()`). */
-export function redisReadiness(redis: { ping: () => Promise<string> }): ReadinessCheck {
+/**
+ * `PING` through ioredis (anything with `ping()`). A connection that was lost (Redis down, reconnecting) fails at
+ * once instead of waiting for the timeout (a worker connection would hold the PING until Redis is back).
+ */
+export function redisReadiness(redis: { ping: () => Promise<string>; status?: string }): ReadinessCheck {
   return async () => {
+    if (redis.status !== undefined && isRedisLost(redis as { status: string })) throw new Error(`redis connection ${redis.status}`);
     const pong = await redis.ping();
     if (pong !== 'PONG') throw new Error(`unexpected PING answer`);
   };

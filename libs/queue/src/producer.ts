@@ -23,6 +23,9 @@ export function createJobProducer(connection: Redis, prefix: string): JobProduce
     let q = queues.get(name);
     if (!q) {
       q = new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+      // the connection's errors (Redis away) are logged by whoever made it; without a listener BullMQ would
+      // print every reconnection attempt's stack to stderr
+      q.on('error', () => undefined);
       queues.set(name, q);
     }
     return q;
