@@ -21,4 +21,34 @@ describe('loadConfig', () => {
       expect(msg).not.toContain('c2VjcmV0');
     }
   });
+  it('reads the ID-number keyring, the upload limits and the retention, refusing malformed or too short values', () => {
+    const k2 = Buffer.alloc(32, 3).toString('base64');
+    expect(loadConfig(['ID_ENC_KEYS', 'ID_ENC_KEY_CURRENT'], { ID_ENC_KEYS: `1:${key},2:${k2}`, ID_ENC_KEY_CURRENT: '2' })).toEqual({
+      ID_ENC_KEYS: `1:${key},2:${k2}`,
+      ID_ENC_KEY_CURRENT: 2,
+    });
+    expect(loadConfig(['UPLOAD_LIMIT_PER_HOUR', 'UPLOAD_LIMIT_PER_YEAR', 'RAW_UPLOAD_RETENTION_DAYS', 'AUDIT_RETENTION_DAYS'], {})).toEqual({
+      UPLOAD_LIMIT_PER_HOUR: 60,
+      UPLOAD_LIMIT_PER_YEAR: 300,
+      RAW_UPLOAD_RETENTION_DAYS: 7,
+      AUDIT_RETENTION_DAYS: 1095,
+    });
+    try {
+      loadConfig(['ID_ENC_KEYS', 'ID_ENC_KEY_CURRENT', 'AUDIT_RETENTION_DAYS'], {
+        ID_ENC_KEYS: `1:${key},x:${k2},2:c2VjcmV0,1:${k2}`,
+        ID_ENC_KEY_CURRENT: '256',
+        AUDIT_RETENTION_DAYS: '179',
+      });
+      expect.unreachable();
+    } catch (e) {
+      const msg = (e as Error).message;
+      expect(msg).toMatch(/ID_ENC_KEYS: entry 2 must be kid:base64/);
+      expect(msg).toMatch(/ID_ENC_KEYS: key id 2 must be 32 bytes/);
+      expect(msg).toMatch(/ID_ENC_KEYS: key id 1 appears twice/);
+      expect(msg).toMatch(/ID_ENC_KEY_CURRENT/);
+      expect(msg).toMatch(/AUDIT_RETENTION_DAYS/);
+      expect(msg).not.toContain(k2);
+      expect(msg).not.toContain(key);
+    }
+  });
 });

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { parseAddressList } from './address-list.js';
+import { productionProblems } from './production.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0'])
@@ -7,6 +9,31 @@ const bool = z
 const key32 = z
   .string()
   .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)');
+
+const keyring = z.string().superRefine((v, ctx) => {
+  const seen = new Set<number>();
+  for (const [i, entry] of v.split(',').entries()) {
+    const m = /^\s*(\d{1,3})\s*:\s*([A-Za-z0-9+/=]+)\s*$/.exec(entry);
+    const kid = m ? Number(m[1]) : NaN;
+    // never echo the entry: it holds a key
+    if (!m || kid < 1 || kid > 255) ctx.addIssue({ code: 'custom', message: `entry ${i + 1} must be kid:base64 with kid 1-255` });
+    else if (Buffer.from(m[2]!, 'base64').length !== 32) ctx.addIssue({ code: 'custom', message: `key id ${kid} must be 32 bytes, base64-encoded` });
+    else if (seen.has(kid)) ctx.addIssue({ code: 'custom', message: `key id ${kid} appears twice` });
+    seen.add(kid);
+  }
+});
+
+const days = (min: number, fallback: number) => z.coerce.number().int().min(min).max(36_500).default(fallback);
+
+/** Addresses, CIDRs and loopback/linklocal/uniquelocal, comma-separated (the syntax of Express's `trust proxy`). */
+const addressList = z.string().transform((v, ctx) => {
+  try {
+    return parseAddressList(v);
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: (e as Error).message });
+    return z.NEVER;
+  }
+});
 
 /** Every environment variable the system reads, in one place. Apps pick the ones they need. */
 export const ENV = {
@@ -20,17 +47,32 @@ export const ENV = {
   /** BullMQ key prefix; tests give every run its own. */
   QUEUE_PREFIX: z.string().min(1).default('exam'),
   STORAGE_DIR: z.string().min(1).default('.data/blobs'),
-  /** AES-256-GCM key for ID numbers at rest. */
-  ID_ENC_KEY: key32,
+  /** AES-256-GCM key for ID numbers at rest: the single-key form, key id 1 (see ID_ENC_KEYS). */
+  ID_ENC_KEY: key32.optional(),
+  /** The ID-number keyring `kid:base64,kid:base64` (kid 1-255, 32-byte keys); ID_ENC_KEY, if also set, is kid 1. */
+  ID_ENC_KEYS: keyring.optional(),
+  /** The key id new ciphertexts are made with; required when the keyring holds more than one key. */
+  ID_ENC_KEY_CURRENT: z.coerce.number().int().min(1).max(255).optional(),
   /** HMAC key for the ID-number look-up hash. */
   ID_HASH_KEY: key32,
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(72).default(12),
   /** Secure cookies (set true behind HTTPS). */
   COOKIE_SECURE: bool.default(false),
+  /**
+   * Gateway: the proxies in front of it (load balancer, TLS terminator) whose X-Forwarded-For hop it believes.
+   * Unset: none, the client is the socket's peer.
+   */
+  TRUSTED_PROXIES: addressList.default([]),
+  /** Services: the gateway's address(es), the only peers whose X-Forwarded-For is believed (Express `trust proxy`). */
+  GATEWAY_ADDRESSES: addressList.default(['loopback']),
+  /** Seed the demo accounts (npm start; the compose `seed` job). In production only when set explicitly, and then the services accept them. */
+  SEED_DEMO: bool.default(false),
   /** SMTP server URL, e.g. smtp://user:pass@host:587; unset = local sink. */
   SMTP_URL: z.string().url().optional(),
   MAIL_FROM: z.string().default('医师资格考试审核系统 <noreply@exam.local>'),
+  /** Where security alerts (accounts blocked after failed logins, throttled IPs) are mailed; unset = log and audit only. */
+  SECURITY_ALERT_EMAIL: z.string().email().optional(),
   /** Which worker queues this process runs: comma list of image,deadline,notify. */
   WORKER_QUEUES: z.string().default('image,deadline,notify'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
@@ -40,6 +82,14 @@ export const ENV = {
   WORKER_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   /** Development SMS sink directory (JSON lines). */
   SMS_DIR: z.string().min(1).default('.data/sms'),
+  /** Uploads per candidate per hour (every upload counts, deleted and rejected ones too). */
+  UPLOAD_LIMIT_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(60),
+  /** Uploads per candidate per exam year (every upload counts, deleted and rejected ones too). */
+  UPLOAD_LIMIT_PER_YEAR: z.coerce.number().int().min(1).max(100_000).default(300),
+  /** Days the bytes of rejected and deleted images are kept before the workers purge them (rows stay). */
+  RAW_UPLOAD_RETENTION_DAYS: days(0, 7),
+  /** Days audit rows are kept; at least 180 (the database refuses to delete younger rows). Default 3 years. */
+  AUDIT_RETENTION_DAYS: days(180, 1095),
 } as const;
 
 export type EnvKey = keyof typeof ENV;
@@ -53,7 +103,8 @@ export class ConfigError extends Error {
 
 /**
  * Parses the chosen variables once. Throws ConfigError listing every bad or missing variable
- * (never echoing values: they may be secrets).
+ * (never echoing values: they may be secrets). With NODE_ENV=production it also refuses what
+ * `productionProblems` names: well-known or non-random keys, insecure cookies, example passwords.
  */
 export function loadConfig<K extends EnvKey>(
   keys: readonly K[],
@@ -63,9 +114,12 @@ export function loadConfig<K extends EnvKey>(
   const shape = Object.fromEntries(keys.map((k) => [k, ENV[k]])) as { [P in K]: (typeof ENV)[P] };
   const input = Object.fromEntries(keys.map((k) => [k, env[k] === '' ? undefined : (env[k] ?? defaults[k])]));
   const result = z.object(shape).safeParse(input);
-  if (!result.success) {
-    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  const problems = result.success ? [] : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  if ((env['NODE_ENV'] ?? input['NODE_ENV']) === 'production') {
+    const failed = new Set(problems.map((p) => p.split(/[.:]/, 1)[0]));
+    problems.push(...productionProblems(keys, input).filter((p) => !failed.has(p.split(/[.:]/, 1)[0])));
   }
+  if (!result.success || problems.length) throw new ConfigError(problems);
   return result.data as { [P in K]: z.output<(typeof ENV)[P]> };
 }
 

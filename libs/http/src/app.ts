@@ -6,6 +6,7 @@ import type { Logger } from './logger.js';
 import { requestId } from './request-id.js';
 import { errorHandler, notFoundHandler, type ErrorMapper } from './errors.js';
 import { runReadiness, type ReadinessCheck } from './readiness.js';
+import { guardBodyType, guardJsonBody, guardUrl } from './input-guard.js';
 
 export type ServiceName = 'identity' | 'material' | 'review' | 'notification';
 
@@ -46,14 +47,15 @@ function healthRoutes(router: Router, readiness: Record<string, ReadinessCheck>,
 }
 
 /**
- * The Express app of one service: security headers, request ids, JSON access logs, a JSON body parser,
+ * The Express app of one service: security headers, request ids, JSON access logs, input guards, a JSON body parser,
  * the service's routes under /api/<service>, /healthz and /readyz (at / and under /api/<service>),
  * a JSON 404 and the single error handler.
  */
 export function createServiceApp(opts: ServiceAppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', opts.trustProxy ?? false);
+  // `true` would believe X-Forwarded-For from anyone: it means the gateway on loopback. runService narrows it to GATEWAY_ADDRESSES.
+  app.set('trust proxy', opts.trustProxy === true ? 'loopback' : (opts.trustProxy ?? false));
   app.set('query parser', 'simple');
 
   app.use(requestId());
@@ -79,7 +81,12 @@ export function createServiceApp(opts: ServiceAppOptions): express.Express {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
+  // Bad input answers 400/413/415 here, before any route: an undecodable or NUL-bearing URL, a body type we do
+  // not read, malformed or oversized JSON, NUL characters or lone surrogates in the JSON (input-guard.ts).
+  app.use(guardUrl());
+  app.use(guardBodyType());
   app.use(express.json({ limit: opts.jsonLimit ?? '100kb' }));
+  app.use(guardJsonBody());
   app.use(cookieParser());
 
   const root = express.Router();

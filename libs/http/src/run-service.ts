@@ -3,6 +3,8 @@ import type { Redis } from 'ioredis';
 import { ConfigError, loadConfig, type Config, type EnvKey } from '@exam/config';
 import { createPrismaClient, type PrismaClient } from '@exam/db';
 import { createJobProducer, createRedisConnection, type JobProducer } from '@exam/queue';
+import { trustGateway } from './client-ip.js';
+import { refuseDemoDataInProduction } from './demo-guard.js';
 import { createLogger, type Logger } from './logger.js';
 import { onShutdown, startHttpServer } from './server.js';
 
@@ -19,6 +21,8 @@ export const SERVICE_ENV_KEYS = [
   'SESSION_IDLE_MINUTES',
   'SESSION_ABSOLUTE_HOURS',
   'COOKIE_SECURE',
+  'GATEWAY_ADDRESSES',
+  'SEED_DEMO',
 ] as const;
 type ServiceEnvKey = (typeof SERVICE_ENV_KEYS)[number];
 
@@ -30,7 +34,7 @@ export interface ServiceInfra<K extends EnvKey> {
   redis: Redis;
   producer: JobProducer;
   session: { idleMinutes: number; absoluteHours: number; cookieSecure: boolean };
-  /** trust X-Forwarded-For from the gateway (production only) */
+  /** Behind the gateway: always true; runService then limits `trust proxy` to GATEWAY_ADDRESSES (see trustGateway). */
   trustProxy: boolean;
   now: () => Date;
 }
@@ -62,6 +66,13 @@ export async function runService<K extends EnvKey = never>(opts: {
   const redis = createRedisConnection(config.REDIS_URL, 'producer');
   redis.on('error', (err: Error) => logger.warn({ err }, 'redis error'));
   const producer = createJobProducer(redis, config.QUEUE_PREFIX);
+  try {
+    await refuseDemoDataInProduction(prisma, config, logger);
+  } catch (e) {
+    console.error(`${opts.service}: ${e instanceof ConfigError ? e.message : `demo-data check failed: ${(e as Error).message}`}`);
+    await Promise.allSettled([producer.close(), redis.quit(), prisma.$disconnect()]);
+    process.exit(1);
+  }
 
   const app = opts.build({
     config,
@@ -74,9 +85,11 @@ export async function runService<K extends EnvKey = never>(opts: {
       absoluteHours: config.SESSION_ABSOLUTE_HOURS,
       cookieSecure: config.COOKIE_SECURE,
     },
-    trustProxy: config.NODE_ENV === 'production',
+    trustProxy: true,
     now: () => new Date(),
   });
+  // Whatever the service asked for, X-Forwarded-For is believed from the gateway only.
+  trustGateway(app, config.GATEWAY_ADDRESSES);
   const server = await startHttpServer(app, { port: config.PORT, host: config.HOST });
   logger.info({ port: server.port, host: config.HOST }, `${opts.service} listening`);
 

@@ -2,11 +2,47 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RequestListener } from 'node:http';
 
+/** Limits every server of the system sets, so a slow or idle client cannot hold a connection for ever. */
+export interface ServerTimeouts {
+  /** Whole request (headers and body) must arrive within this (Node `server.requestTimeout`). */
+  requestTimeoutMs: number;
+  /** Request headers must arrive within this, counted from the request's first byte (`server.headersTimeout`). */
+  headersTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this; above the gateway's / load balancer's idle timeout. */
+  keepAliveTimeoutMs: number;
+  /** How often Node checks the two timeouts above (so a cut comes at most this late). */
+  checkIntervalMs: number;
+}
+
+/**
+ * Services and the workers' health server. Uploads are at most a few hundred KB, so 2 minutes for a whole
+ * request leaves room for a phone on a poor connection; headers are a few KB.
+ */
+export const SERVER_TIMEOUTS: Readonly<ServerTimeouts> = Object.freeze({
+  requestTimeoutMs: 120_000,
+  headersTimeoutMs: 15_000,
+  keepAliveTimeoutMs: 65_000,
+  checkIntervalMs: 1_000,
+});
+
+/** `http.createServer` with `timeouts` (default SERVER_TIMEOUTS) applied. */
+export function createHttpServer(listener?: RequestListener, timeouts: Partial<ServerTimeouts> = {}): http.Server {
+  const t = { ...SERVER_TIMEOUTS, ...timeouts };
+  const server = http.createServer(
+    { requestTimeout: t.requestTimeoutMs, headersTimeout: t.headersTimeoutMs, connectionsCheckingInterval: t.checkIntervalMs },
+    listener,
+  );
+  server.keepAliveTimeout = t.keepAliveTimeoutMs;
+  return server;
+}
+
 export interface StartHttpServerOptions {
   port: number;
   host: string;
   /** After this long, connections still open are cut (default 10 s). */
   shutdownTimeoutMs?: number;
+  /** Default SERVER_TIMEOUTS (tests shorten them). */
+  timeouts?: Partial<ServerTimeouts>;
 }
 
 export interface HttpServerHandle {
@@ -19,9 +55,7 @@ export interface HttpServerHandle {
 
 /** Listens and resolves once bound; rejects on a listen error (e.g. EADDRINUSE). */
 export function startHttpServer(app: RequestListener, opts: StartHttpServerOptions): Promise<HttpServerHandle> {
-  const server = http.createServer(app);
-  server.keepAliveTimeout = 65_000; // longer than typical proxies' idle timeout
-  server.headersTimeout = 66_000;
+  const server = createHttpServer(app, opts.timeouts);
   let closing: Promise<void> | undefined;
   // During shutdown, a keep-alive connection whose last response just finished is closed right away.
   server.on('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {

@@ -1,11 +1,15 @@
 import { parseArgs } from 'node:util';
+import { loadConfig, parseAddressList } from '@exam/config';
 import type { WebServerOptions } from './web-server';
 
 export type CliOptions = WebServerOptions;
 
-const USAGE = `usage: web-server --root <dist> --port <n> [--host 0.0.0.0] [--spa] [--cors]
+const USAGE = `usage: web-server --root <dist> --port <n> [--host 0.0.0.0] [--spa] [--cors] [--hsts]
   [--proxy /api/identity=http://127.0.0.1:3101 ...]
-  [--remotes candidate_upload=http://localhost:4201/mf-manifest.json ...]   (serves /remotes.json)`;
+  [--remotes candidate_upload=http://localhost:4201/mf-manifest.json ...]   (serves /remotes.json)
+  [--trusted-proxy 10.0.0.0/8 ...]
+environment: PORT (default port), TRUSTED_PROXIES (proxies in front whose X-Forwarded-For is believed),
+  COOKIE_SECURE=true (served over HTTPS: Strict-Transport-Security, same as --hsts)`;
 
 function splitPair(value: string, flag: string): [string, string] {
   const eq = value.indexOf('=');
@@ -13,7 +17,7 @@ function splitPair(value: string, flag: string): [string, string] {
   return [value.slice(0, eq), value.slice(eq + 1)];
 }
 
-/** Parses the CLI flags (see USAGE). `PORT` in the environment is the default port. */
+/** Parses the CLI flags (see USAGE). `PORT`, `TRUSTED_PROXIES` and `COOKIE_SECURE` come from the environment. */
 export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = {}): CliOptions {
   const { values } = parseArgs({
     args: argv,
@@ -23,22 +27,37 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = {}): CliOp
       host: { type: 'string' },
       spa: { type: 'boolean', default: false },
       cors: { type: 'boolean', default: false },
+      hsts: { type: 'boolean', default: false },
       proxy: { type: 'string', multiple: true },
       remotes: { type: 'string', multiple: true },
+      'trusted-proxy': { type: 'string', multiple: true },
     },
     strict: true,
   });
   if (!values.root) throw new Error(`--root is required\n${USAGE}`);
   const port = Number(values.port ?? env.PORT ?? NaN);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number\n${USAGE}`);
+  // validated once, like every process's environment (throws ConfigError naming the variable)
+  const config = loadConfig(['TRUSTED_PROXIES', 'COOKIE_SECURE'], env);
+  const flagged = (values['trusted-proxy'] ?? []).flatMap((v) => {
+    try {
+      return parseAddressList(v);
+    } catch (e) {
+      throw new Error(`--trusted-proxy: ${(e as Error).message}\n${USAGE}`);
+    }
+  });
 
   const proxy = Object.fromEntries((values.proxy ?? []).map((p) => splitPair(p, '--proxy')));
-  const options: CliOptions = { root: values.root, port, spa: values.spa, cors: values.cors, proxy };
+  const options: CliOptions = {
+    root: values.root,
+    port,
+    spa: values.spa,
+    cors: values.cors,
+    proxy,
+    hsts: values.hsts || config.COOKIE_SECURE,
+    trustedProxies: [...new Set([...config.TRUSTED_PROXIES, ...flagged])],
+  };
   if (values.host) options.host = values.host;
-  if (values.remotes?.length) {
-    const remotes = Object.fromEntries(values.remotes.map((r) => splitPair(r, '--remotes')));
-    const body = JSON.stringify(remotes, null, 2);
-    options.extraFiles = { '/remotes.json': () => body };
-  }
+  if (values.remotes?.length) options.remotes = Object.fromEntries(values.remotes.map((r) => splitPair(r, '--remotes')));
   return options;
 }

@@ -1,9 +1,14 @@
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { ClientView } from './client-address';
+import { HSTS } from './edge-headers';
 
 export const UPSTREAM_UNAVAILABLE = {
   error: { code: 'UPSTREAM_UNAVAILABLE', message: '服务暂时不可用，请稍后重试' },
 } as const;
+
+/** What a client may say about where it comes from: never forwarded, the gateway writes its own. */
+const CLIENT_ORIGIN_HEADERS = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port', 'forwarded', 'x-real-ip']);
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) are not forwarded. */
 const HOP_BY_HOP = new Set([
@@ -34,7 +39,7 @@ export function matchProxyRoute(routes: readonly ProxyRoute[], pathname: string)
   return routes.find((r) => pathname === r.prefix || pathname.startsWith(r.prefix + '/') || pathname.startsWith(r.prefix + '?'));
 }
 
-function forwardedHeaders(req: IncomingMessage): IncomingHttpHeaders {
+function forwardedHeaders(req: IncomingMessage, client: ClientView): IncomingHttpHeaders {
   const headers: IncomingHttpHeaders = {};
   const connectionTokens = new Set(
     String(req.headers.connection ?? '')
@@ -43,14 +48,13 @@ function forwardedHeaders(req: IncomingMessage): IncomingHttpHeaders {
       .filter(Boolean),
   );
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || connectionTokens.has(name)) continue;
+    if (value === undefined || HOP_BY_HOP.has(name) || connectionTokens.has(name) || CLIENT_ORIGIN_HEADERS.has(name)) continue;
     headers[name] = value;
   }
-  const remote = req.socket.remoteAddress ?? '';
-  const prior = req.headers['x-forwarded-for'];
-  headers['x-forwarded-for'] = prior ? `${Array.isArray(prior) ? prior.join(', ') : prior}, ${remote}` : remote;
-  headers['x-forwarded-proto'] ??= 'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http';
-  if (req.headers.host) headers['x-forwarded-host'] ??= req.headers.host;
+  // Replaced, never appended to: the services believe this header from the gateway only (GATEWAY_ADDRESSES).
+  headers['x-forwarded-for'] = client.address;
+  headers['x-forwarded-proto'] = client.proto;
+  if (client.host) headers['x-forwarded-host'] = client.host;
   return headers;
 }
 
@@ -68,12 +72,21 @@ function sendUnavailable(res: ServerResponse) {
   res.end(body);
 }
 
+export interface ProxyEdge {
+  /** The client as resolved from the socket and the trusted proxies (default: the socket's peer, over http). */
+  client?: ClientView;
+  /** Served over HTTPS: Strict-Transport-Security on every answer; otherwise a service's is dropped. */
+  secure?: boolean;
+}
+
 /**
  * Streams the request to `route.target` keeping method, path and query, body (unbuffered: multipart uploads
- * pass straight through), cookies and the Host header; appends the client to x-forwarded-for.
- * Answers 502 with the API error shape when the service cannot be reached.
+ * pass straight through), cookies and the Host header; X-Forwarded-For/-Proto/-Host are replaced with the
+ * client the gateway resolved (whatever the client sent). Answers 502 with the API error shape when the
+ * service cannot be reached.
  */
-export function proxyRequest(req: IncomingMessage, res: ServerResponse, route: ProxyRoute): void {
+export function proxyRequest(req: IncomingMessage, res: ServerResponse, route: ProxyRoute, edge: ProxyEdge = {}): void {
+  const client = edge.client ?? { address: req.socket.remoteAddress ?? '', proto: 'http', host: req.headers.host };
   const { target } = route;
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
   const upstream = send({
@@ -82,7 +95,7 @@ export function proxyRequest(req: IncomingMessage, res: ServerResponse, route: P
     port: target.port || undefined,
     method: req.method,
     path: req.url,
-    headers: forwardedHeaders(req),
+    headers: forwardedHeaders(req, client),
   });
 
   upstream.on('response', (upstreamRes) => {
@@ -90,6 +103,10 @@ export function proxyRequest(req: IncomingMessage, res: ServerResponse, route: P
     for (const [name, value] of Object.entries(upstreamRes.headers)) {
       if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
     }
+    // the edge decides HSTS (helmet in a service sends it whatever the scheme)
+    if (edge.secure) headers['strict-transport-security'] = HSTS;
+    else delete headers['strict-transport-security'];
+    headers['x-content-type-options'] ??= 'nosniff';
     res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.statusMessage, headers);
     upstreamRes.pipe(res);
     upstreamRes.on('error', () => res.destroy());

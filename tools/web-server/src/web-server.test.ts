@@ -125,6 +125,13 @@ describe('SPA fallback and extra files', () => {
     expect((await fetch(s.url + '/..%2f..%2fetc%2fpasswd')).status).toBe(404);
   });
 
+  it('serves the remotes map as /remotes.json, no-cache', async () => {
+    const s = await serve({ remotes: { site_review: 'http://{hostname}:4202/mf-manifest.json' } });
+    const res = await fetch(s.url + '/remotes.json');
+    expect(res.headers.get('cache-control')).toBe(NO_CACHE);
+    expect(await res.json()).toEqual({ site_review: 'http://{hostname}:4202/mf-manifest.json' });
+  });
+
   it('serves generated files such as remotes.json no-cache', async () => {
     const s = await serve({ extraFiles: { '/remotes.json': () => JSON.stringify({ site_review: 'http://x/mf-manifest.json' }) } });
     const res = await fetch(s.url + '/remotes.json');
@@ -135,7 +142,7 @@ describe('SPA fallback and extra files', () => {
 });
 
 describe('API proxy', () => {
-  it('forwards path, query, cookies and x-forwarded-for, and passes Set-Cookie back', async () => {
+  it('forwards path, query and cookies, replaces x-forwarded-for with the client, and passes Set-Cookie back', async () => {
     const up = await upstreamRecorder();
     const s = await serve({ spa: true, proxy: { '/api/identity': up.url } });
     const res = await fetch(s.url + '/api/identity/me?x=1', {
@@ -146,7 +153,8 @@ describe('API proxy', () => {
     const seen = up.seen.at(-1);
     expect(seen?.url).toBe('/api/identity/me?x=1');
     expect(seen?.headers.cookie).toBe('exam_sid=s1; exam_csrf=c1');
-    expect(seen?.headers['x-forwarded-for']).toBe('10.0.0.9, 127.0.0.1');
+    // the client's own X-Forwarded-For is not believed: the gateway writes the socket's address
+    expect(seen?.headers['x-forwarded-for']).toBe('127.0.0.1');
   });
 
   it('streams a large multipart upload through unchanged', async () => {
@@ -202,9 +210,19 @@ describe('CLI arguments', () => {
       cors: false,
       proxy: { '/api/identity': 'http://127.0.0.1:3101', '/api/material': 'http://127.0.0.1:3102' },
     });
-    expect(JSON.parse(options.extraFiles?.['/remotes.json']?.() ?? '')).toEqual({
-      candidate_upload: 'http://localhost:4201/mf-manifest.json',
+    expect(options.remotes).toEqual({ candidate_upload: 'http://localhost:4201/mf-manifest.json' });
+    expect(options).toMatchObject({ hsts: false, trustedProxies: [] });
+  });
+
+  it('reads trusted proxies and HTTPS from flags and the environment', () => {
+    const options = parseCliArgs(['--root', 'x', '--port', '1', '--trusted-proxy', '10.0.0.0/8', '--trusted-proxy', '192.0.2.1'], {
+      TRUSTED_PROXIES: 'loopback',
+      COOKIE_SECURE: 'true',
     });
+    expect(options).toMatchObject({ hsts: true, trustedProxies: ['loopback', '10.0.0.0/8', '192.0.2.1'] });
+    expect(parseCliArgs(['--root', 'x', '--port', '1', '--hsts']).hsts).toBe(true);
+    expect(() => parseCliArgs(['--root', 'x', '--port', '1', '--trusted-proxy', 'everyone'])).toThrow(/everyone/);
+    expect(() => parseCliArgs(['--root', 'x', '--port', '1'], { TRUSTED_PROXIES: '10.0.0.0/99' })).toThrow(/TRUSTED_PROXIES/);
   });
 
   it('refuses a missing root or a bad port', () => {

@@ -3,7 +3,10 @@ import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
+import { createAddressMatcher } from '@exam/config';
 import { NO_CACHE, cacheControlFor, contentTypeFor } from './cache-rules';
+import { resolveClient } from './client-address';
+import { edgeHeaders, pageLocation, remoteOrigins } from './edge-headers';
 import { matchProxyRoute, proxyRequest, toProxyRoutes } from './proxy';
 
 export interface WebServerOptions {
@@ -21,7 +24,40 @@ export interface WebServerOptions {
   proxy?: Record<string, string>;
   /** Generated files served no-cache ahead of the folder, e.g. `{ '/remotes.json': () => JSON.stringify(map) }`. */
   extraFiles?: Record<string, () => string>;
+  /**
+   * Federation name -> manifest URL (`{hostname}` / `{protocol}` allowed, filled in by the shell): served as
+   * /remotes.json, and their origins are the only other ones the Content-Security-Policy lets scripts come from.
+   */
+  remotes?: Record<string, string>;
+  /**
+   * Proxies in front of this server (addresses, CIDRs, loopback/linklocal/uniquelocal; TRUSTED_PROXIES) whose
+   * X-Forwarded-For hop is believed. Default none: the client is the socket's peer.
+   */
+  trustedProxies?: readonly string[];
+  /** The site is served over HTTPS (COOKIE_SECURE=true): Strict-Transport-Security on every answer. */
+  hsts?: boolean;
+  /** Default WEB_SERVER_TIMEOUTS (tests shorten them). */
+  timeouts?: Partial<WebServerTimeouts>;
 }
+
+/** Same meaning as libs/http's ServerTimeouts (not imported: the static server stays free of the services' stack). */
+export interface WebServerTimeouts {
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  checkIntervalMs: number;
+}
+
+/**
+ * A whole request within 2 minutes (uploads through the gateway are at most a few hundred KB), headers within
+ * 15 s, idle keep-alive connections closed after 65 s (above a load balancer's usual 60 s).
+ */
+export const WEB_SERVER_TIMEOUTS: Readonly<WebServerTimeouts> = Object.freeze({
+  requestTimeoutMs: 120_000,
+  headersTimeoutMs: 15_000,
+  keepAliveTimeoutMs: 65_000,
+  checkIntervalMs: 1_000,
+});
 
 export interface RunningWebServer {
   server: Server;
@@ -30,11 +66,6 @@ export interface RunningWebServer {
   url: string;
   close(): Promise<void>;
 }
-
-const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'same-origin',
-};
 
 function sendText(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) {
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': NO_CACHE, ...headers });
@@ -92,20 +123,30 @@ function sendFile(req: IncomingMessage, res: ServerResponse, file: { path: strin
 export async function startWebServer(options: WebServerOptions): Promise<RunningWebServer> {
   const root = resolve(options.root);
   const routes = toProxyRoutes(options.proxy);
-  const extraFiles = new Map(Object.entries(options.extraFiles ?? {}).map(([p, fn]) => ['/' + p.replace(/^\/+/, ''), fn]));
+  const remotes = options.remotes ?? {};
+  const remotesBody = JSON.stringify(remotes, null, 2);
+  const extraFiles = new Map<string, () => string>([
+    ...(options.remotes ? [['/remotes.json', () => remotesBody] as const] : []),
+    ...Object.entries(options.extraFiles ?? {}).map(([p, fn]) => ['/' + p.replace(/^\/+/, ''), fn] as const),
+  ]);
+  const isTrustedProxy = createAddressMatcher(options.trustedProxies ?? []);
   const corsHeaders: Record<string, string> = options.cors
     ? { 'access-control-allow-origin': '*', 'access-control-allow-methods': 'GET, HEAD, OPTIONS' }
     : {};
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const client = resolveClient(req, isTrustedProxy);
+    const secure = options.hsts === true || client.proto === 'https';
     const route = matchProxyRoute(routes, url.pathname);
     if (route) {
-      proxyRequest(req, res, route);
+      proxyRequest(req, res, route, { client, secure });
       return;
     }
 
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    const page = pageLocation(client.host, secure ? 'https' : client.proto);
+    const headers = edgeHeaders({ remoteOrigins: remoteOrigins(remotes, page), secure, crossOrigin: options.cors === true });
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     if (req.method === 'OPTIONS' && options.cors) {
       res.writeHead(204, { ...corsHeaders, 'access-control-max-age': '600' });
       res.end();
@@ -150,15 +191,18 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     sendText(res, 404, 'Not Found', corsHeaders);
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      console.error('[web-server] request failed', error);
-      if (!res.headersSent) sendText(res, 500, 'Internal Server Error');
-      else res.destroy();
-    });
-  });
-  // Uploads may be slow on phones: no request timeout on the proxy path.
-  server.requestTimeout = 0;
+  const t = { ...WEB_SERVER_TIMEOUTS, ...options.timeouts };
+  const server = createServer(
+    { requestTimeout: t.requestTimeoutMs, headersTimeout: t.headersTimeoutMs, connectionsCheckingInterval: t.checkIntervalMs },
+    (req, res) => {
+      handle(req, res).catch((error: unknown) => {
+        console.error('[web-server] request failed', error);
+        if (!res.headersSent) sendText(res, 500, 'Internal Server Error');
+        else res.destroy();
+      });
+    },
+  );
+  server.keepAliveTimeout = t.keepAliveTimeoutMs;
 
   const host = options.host ?? '0.0.0.0';
   await new Promise<void>((ok, fail) => {
