@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { sessionAuth, type SessionSettings } from '@exam/auth';
-import { createServiceApp, pgReadiness, redisReadiness } from '@exam/http';
+import { createServiceApp, pgReadiness, redisReadiness, requireRedisReady } from '@exam/http';
 import type { MaterialDeps } from './material-deps.js';
 import { materialRoutes } from './material.routes.js';
 import { mapUploadError } from './upload.middleware.js';
@@ -18,7 +18,11 @@ export function buildMaterialApp(deps: MaterialAppDeps) {
     logger: deps.logger,
     readiness: { db: pgReadiness(deps.prisma), redis: redisReadiness(deps.redis) },
     trustProxy: deps.trustProxy ?? false,
-    beforeRoutes: (router) => router.use(sessionAuth(deps.prisma, deps.session)),
+    beforeRoutes: (router) => {
+      router.use(sessionAuth(deps.prisma, deps.session));
+      // an upload needs its image.process job: while Redis is away, 503 before anything is stored
+      router.post('/images', requireRedisReady(deps.redis));
+    },
     routes: materialRoutes(deps),
     mapError: mapUploadError,
   });

@@ -59,7 +59,7 @@ export async function getDossier(deps: MaterialDeps, candidateId: string): Promi
       candidateType: candidate.candidateType,
       candidateTypeLabel: CANDIDATE_TYPE_LABELS[candidate.candidateType],
       siteName: candidate.site.name,
-      idNumberMasked: maskedIdNumber(deps.decryptIdNumber, candidate.idNumberEnc, deps.logger),
+      idNumberMasked: maskedIdNumber((enc) => deps.decryptIdNumber(enc, candidate.id), candidate.idNumberEnc, deps.logger),
     },
     dossier: {
       id: dossier.id,

@@ -45,6 +45,16 @@ async function completeDossier(): Promise<void> {
 const submit = (headers: AuthHeaders) => request(t.app).post('/api/material/dossier/submit').set(headers);
 
 describe('GET /api/material/dossier', () => {
+  it('an ID-number ciphertext moved to another candidate does not decrypt: that candidate sees it fully masked', async () => {
+    const other = await seedCandidate(t.prisma, year, site, { idNumber: '110101198001019999' });
+    const { idNumberEnc } = await t.prisma.candidate.findUniqueOrThrow({ where: { id: candidateId } });
+    await t.prisma.candidate.update({ where: { id: other.id }, data: { idNumberEnc } });
+    const res = await request(t.app).get('/api/material/dossier').set(await loginAs(t.prisma, { role: 'CANDIDATE', candidateId: other.id }));
+    expect(res.status).toBe(200);
+    expect(res.body.candidate.idNumberMasked).toBe('******************');
+    expect((await request(t.app).get('/api/material/dossier').set(candidate)).body.candidate.idNumberMasked).toBe('120***********1234');
+  });
+
   it('creates one DRAFT dossier, even for concurrent first visits, and shows only applicable categories', async () => {
     const all = await Promise.all(Array.from({ length: 5 }, () => request(t.app).get('/api/material/dossier').set(candidate)));
     expect(all.every((r) => r.status === 200)).toBe(true);

@@ -1,6 +1,7 @@
 import { assertCanAccessCandidate, writeAudit, type AuthContext } from '@exam/auth';
 import { formatBeijingTime, notFound, reviewerMayViewImage, sniffImageFormat } from '@exam/domain';
 import { watermark, watermarkLine } from '@exam/images';
+import { isRawUploadKey } from '@exam/storage';
 import { assertUuid } from './image.service.js';
 import type { MaterialDeps } from './material-deps.js';
 
@@ -16,6 +17,10 @@ export interface ImageContent {
  * The authorised image handler: a candidate reaches only their own images, a reviewer only candidates in
  * their scope and only once submitted; everything else (also a derivative that does not exist yet) is 404. Every
  * variant a reviewer receives carries the watermark; every reviewer view of an original is audited.
+ *
+ * Only what the image worker made is ever served: the thumbnail, the preview and — as `original` — the worker's
+ * clean, upright, metadata-free copy, all of a READY image. The raw upload (bytes as the candidate sent them, kept
+ * under an `uploads/` key while PROCESSING and after REJECTED) is never served, whatever the variant.
  */
 export async function readImage(
   deps: MaterialDeps,
@@ -39,9 +44,9 @@ export async function readImage(
     if (!reviewerMayViewImage(image.uploadedAt, image.dossier.submittedAt)) throw notFound('图片');
   }
 
-  const ready = image.state === 'READY';
-  const key = variant === 'original' ? image.storageKey : !ready ? null : variant === 'thumb' ? image.thumbKey : image.previewKey;
-  if (!key || !(await deps.storage.exists(key))) throw notFound('图片');
+  if (image.state !== 'READY' || image.rawPurgedAt) throw notFound('图片');
+  const key = variant === 'original' ? image.storageKey : variant === 'thumb' ? image.thumbKey : image.previewKey;
+  if (!key || isRawUploadKey(key) || !(await deps.storage.exists(key))) throw notFound('图片');
   let body = await deps.storage.get(key);
   const reviewer = auth.role !== 'CANDIDATE';
 

@@ -11,7 +11,10 @@ afterAll(() => t.close());
 const h: Record<'a' | 'b' | 'site1' | 'site2' | 'district' | 'otherDistrict', AuthHeaders> = {} as never;
 let imageId: string;
 let pendingId: string;
+let rejectedId: string;
 let preview: Buffer;
+let clean: Buffer;
+let original: Buffer;
 let candidateA: string;
 let draftCandidate: { id: string };
 let draftImageId: string;
@@ -38,15 +41,21 @@ beforeAll(async () => {
     userId: (await seedStaff(t.prisma, 'DISTRICT_REVIEWER', { districtCode: '34' })).id,
   });
 
-  const original = await makeJpeg(200, 150);
+  original = await makeJpeg(200, 150);
   const up = await request(t.app).post('/api/material/images').set(h.a).field('categoryCode', 'ID_CARD').attach('file', original, 'a.jpg');
   imageId = up.body.id;
   const up2 = await request(t.app).post('/api/material/images').set(h.a).field('categoryCode', 'ID_CARD').attach('file', original, 'b.jpg');
   pendingId = up2.body.id;
+  const up3 = await request(t.app).post('/api/material/images').set(h.a).field('categoryCode', 'GRAD_CERT').attach('file', original, 'c.jpg');
+  rejectedId = up3.body.id;
+  await t.prisma.image.update({ where: { id: rejectedId }, data: { state: 'REJECTED', reason: '文件已损坏或不完整，无法识别为图片，请重新上传' } });
   preview = await makeJpeg(160, 120);
+  // what the image worker leaves: thumbnail, preview and the clean copy that replaces the raw upload
+  clean = await makeJpeg(200, 150);
   await t.storage.put(`thumbs/t/${imageId}`, await makeJpeg(40, 30));
   await t.storage.put(`previews/t/${imageId}`, preview);
-  await markImageReady(t.prisma, imageId, { thumbKey: `thumbs/t/${imageId}`, previewKey: `previews/t/${imageId}` });
+  await t.storage.put(`originals/t/${imageId}`, clean);
+  await markImageReady(t.prisma, imageId, { thumbKey: `thumbs/t/${imageId}`, previewKey: `previews/t/${imageId}`, storageKey: `originals/t/${imageId}` });
   // submitted: reviewers see only what a candidate submitted
   await t.prisma.dossier.update({ where: { candidateId: a.id }, data: { status: 'PENDING_SITE', submittedAt: new Date() } });
   draftCandidate = await seedCandidate(t.prisma, year, site1);
@@ -103,6 +112,43 @@ describe('GET /api/material/images/:id/:variant', () => {
     expect((await get(draftImageId, 'preview', hDraft)).status).toBe(200);
     for (const who of ['site1', 'district'] as const) {
       for (const variant of ['thumb', 'preview', 'original']) expect((await get(draftImageId, variant, h[who])).status).toBe(404);
+    }
+  });
+
+  it('serves as "original" the worker’s clean copy, never the bytes as uploaded', async () => {
+    const own = await get(imageId, 'original', h.a);
+    expect(own.status).toBe(200);
+    expect(Buffer.compare(own.body as Buffer, clean)).toBe(0);
+    expect(Buffer.compare(own.body as Buffer, original)).not.toBe(0);
+  });
+
+  it('never serves the raw upload of a PROCESSING or REJECTED image, in any variant, to anyone', async () => {
+    for (const id of [pendingId, rejectedId]) {
+      // the raw bytes are there (under uploads/), so a 404 is the rule, not a missing file
+      const row = await t.prisma.image.findUniqueOrThrow({ where: { id } });
+      expect(row.storageKey).toMatch(/^uploads\//);
+      expect(await t.storage.exists(row.storageKey)).toBe(true);
+      for (const who of ['a', 'site1', 'district'] as const) {
+        for (const variant of ['thumb', 'preview', 'original']) {
+          expect({ id, who, variant, status: (await get(id, variant, h[who])).status }).toEqual({ id, who, variant, status: 404 });
+        }
+      }
+    }
+  });
+
+  it('never serves a READY image whose row still points at a raw upload, nor one whose bytes were purged', async () => {
+    const row = await t.prisma.image.findUniqueOrThrow({ where: { id: pendingId } });
+    await markImageReady(t.prisma, pendingId, { thumbKey: `thumbs/t/${imageId}`, previewKey: `previews/t/${imageId}` });
+    try {
+      expect((await get(pendingId, 'original', h.a)).status).toBe(404);
+      expect((await get(pendingId, 'preview', h.a)).status).toBe(200);
+      await t.prisma.image.update({ where: { id: pendingId }, data: { rawPurgedAt: new Date() } });
+      expect((await get(pendingId, 'preview', h.a)).status).toBe(404);
+    } finally {
+      await t.prisma.image.update({
+        where: { id: pendingId },
+        data: { state: row.state, thumbKey: null, previewKey: null, rawPurgedAt: null, width: null, height: null, processedAt: null },
+      });
     }
   });
 

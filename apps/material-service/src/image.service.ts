@@ -8,6 +8,7 @@ import {
   assertCategoryOpen,
   assertImageUnlocked,
   assertUploadAcceptable,
+  assertUploadTotalAllowed,
   assertWindowOpen,
   notFound,
 } from '@exam/domain';
@@ -32,10 +33,17 @@ async function assertCanUploadInto(db: Db, dossier: Dossier, year: ExamYear, cat
   assertCanAddImage(category, count);
 }
 
+/** Every upload of the dossier (= the candidate's exam year): deleted and rejected images count too. */
+async function assertUploadTotalBelowLimit(db: Db, dossierId: string, limit: number): Promise<void> {
+  assertUploadTotalAllowed(await db.image.count({ where: { dossierId } }), limit);
+}
+
 /**
- * 上传: checks applicability, window/lock and count, then the bytes; stores the original under a random key,
- * records the image (PROCESSING) and enqueues image.process. Concurrent uploads into one dossier are serialised
- * by the dossier row lock, so a category never exceeds its maximum.
+ * 上传: checks applicability, window/lock and count, then the bytes, then the upload limits (the exam year's total in
+ * Postgres, then one from the hourly allowance in Redis); stores the raw upload under a random `uploads/` key (never
+ * served: the worker replaces it with the clean copy), records the image (PROCESSING) and enqueues image.process.
+ * Concurrent uploads into one dossier are serialised by the dossier row lock, so neither a category's maximum nor
+ * the exam year's total is ever exceeded.
  */
 export async function uploadImage(
   deps: MaterialDeps,
@@ -50,14 +58,17 @@ export async function uploadImage(
 
   await assertCanUploadInto(deps.prisma, dossier, year, category, now);
   const format = assertUploadAcceptable(input.bytes);
+  await assertUploadTotalBelowLimit(deps.prisma, dossier.id, deps.uploads.limits.perExamYear);
+  await deps.uploads.rate.consume(actor.candidateId, now);
 
-  const key = newBlobKey('originals', now);
+  const key = newBlobKey('uploads', now);
   await deps.storage.put(key, input.bytes);
   let image;
   try {
     image = await deps.prisma.$transaction(async (tx: Prisma.TransactionClient) => {
       const current = await lockDossier(tx, dossier.id);
       await assertCanUploadInto(tx, current, year, category, now);
+      await assertUploadTotalBelowLimit(tx, current.id, deps.uploads.limits.perExamYear);
       const created = await tx.image.create({
         data: {
           dossierId: current.id,
@@ -93,7 +104,10 @@ export async function uploadImage(
   return toImageView(image, false);
 }
 
-/** 删除 ("－"): own, unlocked images only; soft delete (the blob stays for the audit trail). */
+/**
+ * 删除 ("－"): own, unlocked images only; a soft delete — the row stays (it still counts toward the upload limits)
+ * and the bytes go with the purge job once the retention period (RAW_UPLOAD_RETENTION_DAYS) is over.
+ */
 export async function deleteImage(deps: MaterialDeps, actor: CandidateActor, imageId: string): Promise<void> {
   assertUuid(imageId);
   const { candidate, dossier } = await loadCandidateContext(deps.prisma, actor.candidateId);

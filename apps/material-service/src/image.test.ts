@@ -35,14 +35,14 @@ const upload = (headers: AuthHeaders, categoryCode: string, file: Buffer, filena
   request(t.app).post('/api/material/images').set(headers).field('categoryCode', categoryCode).attach('file', file, filename);
 
 describe('POST /api/material/images', () => {
-  it('accepts a real JPEG: 201 PROCESSING, original stored under a random key, image.process job waiting', async () => {
+  it('accepts a real JPEG: 201 PROCESSING, raw upload stored under a random uploads/ key, image.process job waiting', async () => {
     const jpeg = await makeJpeg();
     const res = await upload(candidate, 'ID_CARD', jpeg, '../../etc/身份证.jpg');
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ categoryCode: 'ID_CARD', state: 'PROCESSING', locked: false, thumbUrl: null, sizeBytes: jpeg.length });
 
     const row = await t.prisma.image.findUniqueOrThrow({ where: { id: res.body.id } });
-    expect(row.storageKey).toMatch(/^originals\/\d{4}\/\d{2}\/[0-9a-f-]{36}$/);
+    expect(row.storageKey).toMatch(/^uploads\/\d{4}\/\d{2}\/[0-9a-f-]{36}$/);
     expect(row.storageKey).not.toContain('身份证');
     expect((await t.storage.get(row.storageKey)).equals(jpeg)).toBe(true);
 
@@ -142,7 +142,7 @@ describe('POST /api/material/images', () => {
 });
 
 describe('DELETE /api/material/images/:id', () => {
-  it('soft-deletes an own unlocked image (204) and keeps the blob', async () => {
+  it('soft-deletes an own unlocked image (204) and keeps the blob (until the purge job’s retention period is over)', async () => {
     const up = await upload(candidate, 'ID_CARD', await makeJpeg());
     const res = await request(t.app).delete(`/api/material/images/${up.body.id}`).set(candidate);
     expect(res.status).toBe(204);

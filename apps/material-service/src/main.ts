@@ -1,12 +1,22 @@
-import { decryptIdNumber } from '@exam/auth';
+import { decryptIdNumber, loadIdKeyring, type IdKeyring } from '@exam/auth';
 import { runService } from '@exam/http';
 import { FsBlobStorage } from '@exam/storage';
 import { buildMaterialApp } from './app.js';
+import { createUploadRateLimiter } from './upload-quota.js';
+
+// the ID-number keyring (decrypt only, to show the candidate their masked number); refuses to start without it
+let idKeys: IdKeyring;
+try {
+  idKeys = loadIdKeyring();
+} catch (e) {
+  console.error(`material-service: ${(e as Error).message}`);
+  process.exit(1);
+}
 
 await runService({
   service: 'material-service',
   defaultPort: 3102,
-  extraEnv: ['STORAGE_DIR', 'ID_ENC_KEY'],
+  extraEnv: ['STORAGE_DIR', 'UPLOAD_LIMIT_PER_HOUR', 'UPLOAD_LIMIT_PER_YEAR'],
   build: ({ config, prisma, redis, producer, logger, now, session, trustProxy }) =>
     buildMaterialApp({
       prisma,
@@ -15,7 +25,11 @@ await runService({
       storage: new FsBlobStorage(config.STORAGE_DIR),
       logger,
       now,
-      decryptIdNumber: (enc) => decryptIdNumber(config.ID_ENC_KEY, enc),
+      decryptIdNumber: (enc, candidateId) => decryptIdNumber(idKeys, candidateId, enc),
+      uploads: {
+        limits: { perHour: config.UPLOAD_LIMIT_PER_HOUR, perExamYear: config.UPLOAD_LIMIT_PER_YEAR },
+        rate: createUploadRateLimiter(redis, { keyPrefix: config.QUEUE_PREFIX, perHour: config.UPLOAD_LIMIT_PER_HOUR }),
+      },
       session,
       trustProxy,
     }),

@@ -32,8 +32,16 @@ export function materialRoutes(deps: MaterialDeps) {
       const actor = candidateOf(req);
       if (!req.file) throw new DomainError('IMAGE_MISSING', '请选择要上传的图片', 400);
       const fields = parse(uploadFieldsSchema, req.body ?? {});
-      const view = await uploadImage(deps, actor, { categoryCode: fields.categoryCode, bytes: req.file.buffer });
-      res.status(201).json(view);
+      try {
+        const view = await uploadImage(deps, actor, { categoryCode: fields.categoryCode, bytes: req.file.buffer });
+        res.status(201).json(view);
+      } catch (e) {
+        // 429: tell clients and proxies when to come back, as the message does
+        if (e instanceof DomainError && e.code === 'UPLOAD_RATE_LIMITED') {
+          res.setHeader('Retry-After', String((e.details as { retryAfterSeconds: number }).retryAfterSeconds));
+        }
+        throw e;
+      }
     });
 
     router.delete('/images/:id', candidate, async (req, res) => {

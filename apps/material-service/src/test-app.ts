@@ -9,9 +9,11 @@ import { createJobProducer, createRedisConnection, QUEUE_NAMES } from '@exam/que
 import { FsBlobStorage } from '@exam/storage';
 import { createTestDatabase, testRedisPrefix, testRedisUrl } from '@exam/testing';
 import { buildMaterialApp } from './app.js';
-import { TEST_ID_ENC_KEY, testClock } from '@exam/testing';
+import { TEST_ID_KEYRING, testClock } from '@exam/testing';
+import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from '@exam/domain';
+import { createUploadRateLimiter } from './upload-quota.js';
 
-export async function startMaterialTestApp() {
+export async function startMaterialTestApp(opts: { uploadLimits?: Partial<UploadLimits> } = {}) {
   const db = await createTestDatabase();
   const prisma = createPrismaClient(db.url);
   const redis = createRedisConnection(testRedisUrl(), 'producer');
@@ -20,6 +22,7 @@ export async function startMaterialTestApp() {
   const blobDir = await mkdtemp(join(tmpdir(), 'material-test-'));
   const storage = new FsBlobStorage(blobDir);
   const clock = testClock();
+  const limits = { ...DEFAULT_UPLOAD_LIMITS, ...opts.uploadLimits };
   const app = buildMaterialApp({
     prisma,
     redis,
@@ -27,16 +30,18 @@ export async function startMaterialTestApp() {
     storage,
     logger: createLogger('material-service', 'silent'),
     now: clock.now,
-    decryptIdNumber: (enc) => decryptIdNumber(TEST_ID_ENC_KEY, enc),
+    decryptIdNumber: (enc, candidateId) => decryptIdNumber(TEST_ID_KEYRING, candidateId, enc),
+    uploads: { limits, rate: createUploadRateLimiter(redis, { keyPrefix: prefix, perHour: limits.perHour }) },
     session: { idleMinutes: 30, absoluteHours: 12, cookieSecure: false },
   });
   const close = async () => {
     for (const q of QUEUE_NAMES) await producer.queue(q).obliterate({ force: true });
+    for await (const keys of redis.scanStream({ match: `${prefix}:upload-rate*` })) if ((keys as string[]).length) await redis.del(...(keys as string[]));
     await producer.close();
     await redis.quit();
     await prisma.$disconnect();
     await db.drop();
     await rm(blobDir, { recursive: true, force: true });
   };
-  return { app, prisma, producer, storage, clock, close };
+  return { app, prisma, redis, prefix, producer, storage, clock, close };
 }

@@ -1,19 +1,27 @@
-import { decryptIdNumber } from '@exam/auth';
+import { decryptIdNumber, loadIdKeyring, type IdKeyring } from '@exam/auth';
 import { runService } from '@exam/http';
 import { buildReviewApp } from './app.js';
+
+// the ID-number keyring (masked display, and the audited 查看完整证件号); refuses to start without it
+let idKeys: IdKeyring;
+try {
+  idKeys = loadIdKeyring();
+} catch (e) {
+  console.error(`review-service: ${(e as Error).message}`);
+  process.exit(1);
+}
 
 await runService({
   service: 'review-service',
   defaultPort: 3103,
-  extraEnv: ['ID_ENC_KEY'],
-  build: ({ config, prisma, redis, producer, logger, now, session, trustProxy }) =>
+  build: ({ prisma, redis, producer, logger, now, session, trustProxy }) =>
     buildReviewApp({
       prisma,
       redis,
       producer,
       logger,
       now,
-      decryptIdNumber: (enc) => decryptIdNumber(config.ID_ENC_KEY, enc),
+      decryptIdNumber: (enc, candidateId) => decryptIdNumber(idKeys, candidateId, enc),
       session,
       trustProxy,
     }),

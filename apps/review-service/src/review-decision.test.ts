@@ -64,6 +64,17 @@ describe('the site reviewer’s dossier view', () => {
     expect(audit).toMatchObject({ actorType: 'STAFF', targetId: candidate.id });
     expect(JSON.stringify(audit.details)).not.toContain('12010419850615201X');
   });
+
+  it('an ID number whose ciphertext was moved from another candidate answers 409, not 500, and is not audited as seen', async () => {
+    const a = await buildDossier(t.prisma, { year, site, candidate: { idNumber: '12010419850615201X' } });
+    const b = await buildDossier(t.prisma, { year, site, candidate: { idNumber: '120104198506152028' } });
+    const other = await t.prisma.candidate.findUniqueOrThrow({ where: { id: b.candidate.id } });
+    await t.prisma.candidate.update({ where: { id: a.candidate.id }, data: { idNumberEnc: other.idNumberEnc } });
+    const res = await request(t.app).post(`/api/review/dossiers/${a.dossier.id}/id-number`).set(siteReviewer);
+    expect(res.status).toBe(409);
+    expect(res.body.error).toEqual({ code: 'ID_NUMBER_UNREADABLE', message: '证件号码无法读取，请联系管理员核对考生报名信息' });
+    expect(await t.prisma.auditLog.count({ where: { action: 'review.id_number_view', candidateId: a.candidate.id } })).toBe(0);
+  });
 });
 
 describe('site decisions', () => {

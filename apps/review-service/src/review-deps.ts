@@ -8,6 +8,6 @@ export interface ReviewDeps {
   producer: JobProducer;
   logger: Logger;
   now: () => Date;
-  /** decrypts a candidate's ID number (shown masked; in full only on an audited request) */
-  decryptIdNumber: (enc: Uint8Array) => string;
+  /** decrypts a candidate's ID number (shown masked; in full only on an audited request); the candidate id is its associated data */
+  decryptIdNumber: (enc: Uint8Array, candidateId: string) => string;
 }

@@ -3,6 +3,7 @@ import { assertCanAccessCandidate, writeAudit, type AuthContext } from '@exam/au
 import type { Candidate, Dossier, ExamSite, ExamYear, Image, PrismaClient } from '@exam/db';
 import { categoryInfo, loadApplicable, maskedIdNumber, returnItemViews } from '@exam/dossier';
 import {
+  DomainError,
   CANDIDATE_TYPE_LABELS,
   DOSSIER_STATUS_LABELS,
   IMAGE_WARNINGS,
@@ -127,7 +128,7 @@ export async function getReviewDossier(deps: ReviewDeps, auth: AuthContext, doss
       registrationNo: d.candidate.registrationNo,
       candidateType: d.candidate.candidateType,
       candidateTypeLabel: CANDIDATE_TYPE_LABELS[d.candidate.candidateType],
-      idNumberMasked: maskedIdNumber(deps.decryptIdNumber, d.candidate.idNumberEnc, deps.logger),
+      idNumberMasked: maskedIdNumber((enc) => deps.decryptIdNumber(enc, d.candidateId), d.candidate.idNumberEnc, deps.logger),
       phone: d.candidate.phone,
       email: d.candidate.email,
       unitName: d.candidate.unitName,
@@ -201,7 +202,14 @@ async function reusedSources(prisma: PrismaClient, auth: AuthContext, images: re
 /** 查看完整证件号: the full ID number, on an explicit request, audited (DESIGN §10). */
 export async function revealIdNumber(deps: ReviewDeps, auth: AuthContext, dossierId: string, ip: string | null): Promise<string> {
   const d = await scopedDossier(deps.prisma, auth, dossierId);
-  const idNumber = deps.decryptIdNumber(d.candidate.idNumberEnc);
+  let idNumber: string;
+  try {
+    idNumber = deps.decryptIdNumber(d.candidate.idNumberEnc, d.candidateId);
+  } catch (e) {
+    // a ciphertext that fails its tag (tampered, moved from another candidate, key missing): say so, never 500
+    deps.logger.error({ err: (e as Error).message, candidateId: d.candidateId }, 'ID number cannot be decrypted');
+    throw new DomainError('ID_NUMBER_UNREADABLE', '证件号码无法读取，请联系管理员核对考生报名信息', 409);
+  }
   await writeAudit(deps.prisma, {
     actorType: 'STAFF',
     actorId: auth.user.id,

@@ -3,7 +3,7 @@ import { createPrismaClient } from '@exam/db';
 import { createLogger } from '@exam/http';
 import { createJobProducer, createRedisConnection } from '@exam/queue';
 import { decryptIdNumber } from '@exam/auth';
-import { TEST_ID_ENC_KEY, createTestDatabase, testRedisPrefix, testRedisUrl } from '@exam/testing';
+import { TEST_ID_KEYRING, createTestDatabase, testRedisPrefix, testRedisUrl } from '@exam/testing';
 import { buildReviewApp } from './app.js';
 
 /** The review app on its own database and queue prefix; its clock runs with real time and can be moved on. */
@@ -22,7 +22,7 @@ export async function startReviewTestApp() {
     producer,
     logger: createLogger('review-service', 'silent'),
     now: clock.now,
-    decryptIdNumber: (enc) => decryptIdNumber(TEST_ID_ENC_KEY, enc),
+    decryptIdNumber: (enc, candidateId) => decryptIdNumber(TEST_ID_KEYRING, candidateId, enc),
     session: { idleMinutes: 30, absoluteHours: 12, cookieSecure: false },
   });
   const close = async () => {

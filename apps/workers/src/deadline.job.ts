@@ -1,6 +1,7 @@
 import type { JobHandler, JobProducer } from '@exam/queue';
 import type { WorkerDeps } from './deps.js';
 import { deadlineTick, expireReturn, lockExamYear, sweepStuck } from './deadline.service.js';
+import { AUDIT_RETENTION_EVERY_MS, PURGE_RAW_EVERY_MS } from './retention.job.js';
 
 export const TICK_EVERY_MS = 60_000;
 export const SWEEP_EVERY_MS = 5 * 60_000;
@@ -50,4 +51,7 @@ export async function registerDeadlineSchedules(producer: JobProducer): Promise<
   const opts = { removeOnComplete: { count: 100 }, removeOnFail: { count: 1000 } };
   await queue.upsertJobScheduler('deadline.tick', { every: TICK_EVERY_MS }, { name: 'deadline.tick', data: {}, opts });
   await queue.upsertJobScheduler('deadline.sweep', { every: SWEEP_EVERY_MS }, { name: 'deadline.sweep', data: {}, opts });
+  // retention (hardening items 6 and 10): bytes of rejected/deleted images, and audit rows past their retention
+  await queue.upsertJobScheduler('deadline.purge-raw', { every: PURGE_RAW_EVERY_MS }, { name: 'deadline.purge-raw', data: {}, opts });
+  await queue.upsertJobScheduler('deadline.audit-retention', { every: AUDIT_RETENTION_EVERY_MS }, { name: 'deadline.audit-retention', data: {}, opts });
 }

@@ -1,6 +1,8 @@
 import { runTransitions, type DossierDoorDeps } from '@exam/dossier';
+import { MAX_PROCESS_ATTEMPTS } from '@exam/domain';
 import type { WorkerDeps } from './deps.js';
 import { STUCK_AFTER_MS } from './deps.js';
+import { rejectAsProcessingFailed } from './image.service.js';
 import { ensureQueued } from './requeue.service.js';
 
 /** Dossiers moved per database transaction when an exam year locks. */
@@ -119,7 +121,10 @@ export async function expireReturn(deps: Deps, returnId: string): Promise<'expir
 }
 
 export interface SweepResult {
+  /** stuck images re-queued */
   images: number;
+  /** stuck images whose processing runs were used up: now 不合格 (处理失败，请重新上传) */
+  imagesFailed: number;
   outbox: number;
   fanouts: number;
   /** server-side sessions deleted a day after they expired or were revoked */
@@ -130,20 +135,26 @@ export interface SweepResult {
 export const SESSION_RETENTION_MS = 24 * 3600_000;
 
 /**
- * Re-queues what is stuck (DESIGN §11.6): images PROCESSING for more than 5 minutes, outbox rows PENDING for
+ * Re-queues what is stuck (DESIGN §11.6): images PROCESSING for more than 5 minutes (or, once MAX_PROCESS_ATTEMPTS
+ * processing runs were started without a result, gives up on them: 不合格 处理失败，请重新上传), outbox rows PENDING for
  * more than 5 minutes, and recent notifiable transitions that never got outbox rows. A failed job that is still
  * kept is retried instead of added.
  */
 export async function sweepStuck(deps: Deps): Promise<SweepResult> {
   const { prisma, producer, clock } = deps;
   const before = new Date(clock.now().getTime() - STUCK_AFTER_MS);
-  const images = await prisma.image.findMany({
+  const stuck = await prisma.image.findMany({
     where: { state: 'PROCESSING', deletedAt: null, uploadedAt: { lt: before } },
-    select: { id: true },
+    select: { id: true, processAttempts: true },
     orderBy: { uploadedAt: 'asc' },
     take: SWEEP_LIMIT,
   });
+  const images = stuck.filter((i) => i.processAttempts < MAX_PROCESS_ATTEMPTS);
   for (const i of images) await ensureQueued(producer, 'image.process', { imageId: i.id });
+  let imagesFailed = 0;
+  for (const i of stuck.filter((i) => i.processAttempts >= MAX_PROCESS_ATTEMPTS)) {
+    if (await rejectAsProcessingFailed(prisma, i.id, clock.now())) imagesFailed++;
+  }
 
   const outbox = await prisma.notificationOutbox.findMany({
     where: { status: 'PENDING', createdAt: { lt: before } },
@@ -176,7 +187,13 @@ export async function sweepStuck(deps: Deps): Promise<SweepResult> {
     where: { OR: [{ expiresAt: { lt: retention } }, { revokedAt: { lt: retention } }] },
   });
 
-  const result = { images: images.length, outbox: outbox.length, fanouts: orphans.length + publications.length, sessions: sessions.count };
-  if (result.images || result.outbox || result.fanouts) deps.logger.warn(result, 'sweeper re-queued stuck work');
+  const result = {
+    images: images.length,
+    imagesFailed,
+    outbox: outbox.length,
+    fanouts: orphans.length + publications.length,
+    sessions: sessions.count,
+  };
+  if (result.images || result.imagesFailed || result.outbox || result.fanouts) deps.logger.warn(result, 'sweeper re-queued stuck work');
   return result;
 }

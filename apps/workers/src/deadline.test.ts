@@ -141,6 +141,26 @@ describe('deadline jobs (real Postgres, Redis and BullMQ worker)', () => {
     expect(retried?.failedReason ?? '').toBe('');
   });
 
+  it('sweeper gives up on an image whose 3 processing runs brought no result: 不合格 处理失败，请重新上传, not re-queued', async () => {
+    const { year, site } = await seedYear(f.prisma);
+    const c = await seedCandidate(f.prisma, year.id, site.id);
+    const longAgo = new Date(Date.now() - 30 * MIN);
+    const spent = await seedImage(f, c.dossier.id, jpeg, { uploadedAt: longAgo, processAttempts: 3 });
+    const oneLeft = await seedImage(f, c.dossier.id, jpeg, { uploadedAt: longAgo, processAttempts: 2 });
+    const q = f.producer.queue('image');
+    const r = await sweepStuck(f.deps);
+    expect(r.imagesFailed).toBe(1);
+    expect(await f.prisma.image.findUniqueOrThrow({ where: { id: spent.id } })).toMatchObject({
+      state: 'REJECTED',
+      reason: '处理失败，请重新上传',
+    });
+    expect(await q.getJob(jobIdFor('image.process', { imageId: spent.id }))).toBeUndefined();
+    expect(await q.getJob(jobIdFor('image.process', { imageId: oneLeft.id }))).toBeTruthy();
+    expect((await f.prisma.image.findUniqueOrThrow({ where: { id: oneLeft.id } })).state).toBe('PROCESSING');
+    // sweeping again changes nothing for the rejected one
+    expect((await sweepStuck(f.deps)).imagesFailed).toBe(0);
+  });
+
   it('sweeper deletes sessions a day after they expired or were logged out, and keeps live ones', async () => {
     const now = Date.now();
     const mk = (id: string, data: { expiresAt: Date; revokedAt?: Date }) =>
@@ -153,10 +173,10 @@ describe('deadline jobs (real Postgres, Redis and BullMQ worker)', () => {
     expect((await f.prisma.session.findMany({ select: { id: true } })).map((s) => s.id[0]).sort()).toEqual(['c', 'd']);
   });
 
-  it('registers the repeatable tick and sweep once, however often workers start', async () => {
+  it('registers the repeatable tick, sweep, raw-upload purge and audit retention once, however often workers start', async () => {
     await registerDeadlineSchedules(f.producer);
     await registerDeadlineSchedules(f.producer);
     const schedulers = await f.producer.queue('deadline').getJobSchedulers();
-    expect(schedulers.map((s) => s.key).sort()).toEqual(['deadline.sweep', 'deadline.tick']);
+    expect(schedulers.map((s) => s.key).sort()).toEqual(['deadline.audit-retention', 'deadline.purge-raw', 'deadline.sweep', 'deadline.tick']);
   });
 });

@@ -1,4 +1,5 @@
 import type { PrismaClient } from '@exam/db';
+import type { RetentionSettings } from '@exam/domain';
 import type { EmailSender, SmsSender } from '@exam/notify';
 import type { JobProducer } from '@exam/queue';
 import type { BlobStorage } from '@exam/storage';
@@ -25,6 +26,10 @@ export interface WorkerDeps {
   email: EmailSender;
   sms: SmsSender;
   logger: WorkerLogger;
+  /** SECURITY_ALERT_EMAIL: where security alerts are mailed (unset: they stay in the audit log and the logs) */
+  securityAlertEmail?: string;
+  /** RAW_UPLOAD_RETENTION_DAYS / AUDIT_RETENTION_DAYS; the libs/domain defaults where absent */
+  retention?: Partial<RetentionSettings>;
 }
 
 /** How long something may sit PROCESSING / PENDING before the sweeper re-queues it. */

@@ -1,6 +1,5 @@
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { runReadiness, type ReadinessCheck } from '@exam/http';
+import { createHttpServer, runReadiness, type ReadinessCheck } from '@exam/http';
 
 export interface HealthServer {
   port: number;
@@ -9,7 +8,8 @@ export interface HealthServer {
 
 /** `/healthz` (the process is up) and `/readyz` (every dependency answers) on a plain node http server. */
 export async function startHealthServer(port: number, host: string, checks: Record<string, ReadinessCheck>): Promise<HealthServer> {
-  const server = http.createServer((req, res) => {
+  // request, header and keep-alive timeouts of every server of the system (SERVER_TIMEOUTS)
+  const server = createHttpServer((req, res) => {
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
       res.end(JSON.stringify(body));

@@ -1,3 +1,5 @@
+import type { PrismaClient } from '@exam/db';
+import { IMAGE_REJECT_REASONS, MAX_PROCESS_ATTEMPTS } from '@exam/domain';
 import { processImage } from '@exam/images';
 import { newBlobKey } from '@exam/storage';
 import type { WorkerDeps } from './deps.js';
@@ -12,6 +14,10 @@ export type ImageOutcome = 'ready' | 'rejected' | 'skipped';
  * (at worst leaving unreferenced derivative blobs). The stored original is replaced by the normalised,
  * upright, metadata-free JPEG (DESIGN §6: stored images carry no EXIF, so no GPS leaks); `sha256` stays the
  * hash of the bytes as uploaded, and the raw upload is deleted once the row points at the clean copy.
+ *
+ * Every run is counted (`processAttempts`) before the file is read, so a file that crashes or hangs the worker is
+ * counted too: a run that would be number MAX_PROCESS_ATTEMPTS + 1 makes the image 不合格 (处理失败，请重新上传)
+ * instead of trying again, and the sweeper does the same for an image left PROCESSING after its last run.
  */
 export async function processUploadedImage(
   deps: Pick<WorkerDeps, 'prisma' | 'storage' | 'clock' | 'logger'>,
@@ -23,10 +29,20 @@ export async function processUploadedImage(
     select: { id: true, state: true, deletedAt: true, storageKey: true, dossierId: true, dossier: { select: { examYearId: true } } },
   });
   if (!image || image.deletedAt || image.state !== 'PROCESSING') return 'skipped';
+  const guard = { id: image.id, state: 'PROCESSING' as const, deletedAt: null };
+
+  const [started] = await prisma.image.updateManyAndReturn({
+    where: guard,
+    data: { processAttempts: { increment: 1 } },
+    select: { processAttempts: true },
+  });
+  if (!started) return 'skipped';
+  if (started.processAttempts > MAX_PROCESS_ATTEMPTS) {
+    return (await rejectAsProcessingFailed(prisma, image.id, clock.now())) ? 'rejected' : 'skipped';
+  }
 
   const verdict = await processImage(await storage.get(image.storageKey));
   const now = clock.now();
-  const guard = { id: image.id, state: 'PROCESSING' as const, deletedAt: null };
 
   if (!verdict.ok) {
     const res = await prisma.image.updateMany({
@@ -74,4 +90,17 @@ export async function processUploadedImage(
   }
   await storage.delete(image.storageKey);
   return 'ready';
+}
+
+/**
+ * 不合格: 处理失败，请重新上传 — for a PROCESSING image whose processing runs are used up (MAX_PROCESS_ATTEMPTS).
+ * Conditional, so it never overrides a run that finished meanwhile. The category's slot is free again for a new
+ * upload; the raw bytes stay until the purge job's retention period is over.
+ */
+export async function rejectAsProcessingFailed(prisma: PrismaClient, imageId: string, now: Date): Promise<boolean> {
+  const res = await prisma.image.updateMany({
+    where: { id: imageId, state: 'PROCESSING', deletedAt: null, processAttempts: { gte: MAX_PROCESS_ATTEMPTS } },
+    data: { state: 'REJECTED', reason: IMAGE_REJECT_REASONS.PROCESSING_FAILED, processedAt: now },
+  });
+  return res.count > 0;
 }

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IMAGE_REJECT_REASONS } from '@exam/domain';
+import { IMAGE_REJECT_REASONS, MAX_PROCESS_ATTEMPTS } from '@exam/domain';
+import type { BlobStorage } from '@exam/storage';
 import { processUploadedImage } from './image.service.js';
 import { createFixture, seedCandidate, seedImage, seedYear, waitFor, type Fixture } from './test-fixtures.js';
 
@@ -76,5 +77,36 @@ describe('image.process (real Postgres, Redis and BullMQ worker)', () => {
     await f.prisma.image.update({ where: { id: image.id }, data: { deletedAt: new Date() } });
     expect(await processUploadedImage(f.deps, image.id)).toBe('skipped');
     expect(await f.prisma.image.findUniqueOrThrow({ where: { id: image.id } })).toMatchObject({ state: 'PROCESSING', thumbKey: null });
+  });
+
+  it('counts every processing run as it starts (processAttempts), also one that fails', async () => {
+    const image = await seedImage(f, dossierId, await phonePhoto());
+    expect(await processUploadedImage(f.deps, image.id)).toBe('ready');
+    expect(await f.prisma.image.findUniqueOrThrow({ where: { id: image.id } })).toMatchObject({ state: 'READY', processAttempts: 1 });
+  });
+
+  it('an image that failed processing 3 times is 不合格: 处理失败，请重新上传', async () => {
+    expect(MAX_PROCESS_ATTEMPTS).toBe(3);
+    const image = await seedImage(f, dossierId, await phonePhoto());
+    // a storage that cannot be read: every run fails after it started
+    const broken: BlobStorage = {
+      put: (k, d) => f.storage.put(k, d),
+      get: async () => {
+        throw new Error('storage unavailable');
+      },
+      stream: (k) => f.storage.stream(k),
+      exists: (k) => f.storage.exists(k),
+      delete: (k) => f.storage.delete(k),
+    };
+    for (let run = 1; run <= 3; run++) {
+      await expect(processUploadedImage({ ...f.deps, storage: broken }, image.id)).rejects.toThrow(/storage unavailable/);
+      expect(await f.prisma.image.findUniqueOrThrow({ where: { id: image.id } })).toMatchObject({ state: 'PROCESSING', processAttempts: run });
+    }
+    // the next run (a retry, or the sweeper's re-queue) gives up instead of trying again
+    expect(await processUploadedImage(f.deps, image.id)).toBe('rejected');
+    const row = await f.prisma.image.findUniqueOrThrow({ where: { id: image.id } });
+    expect(row).toMatchObject({ state: 'REJECTED', reason: '处理失败，请重新上传', thumbKey: null, previewKey: null });
+    expect(row.processedAt).toBeInstanceOf(Date);
+    expect(await processUploadedImage(f.deps, image.id)).toBe('skipped');
   });
 });

@@ -160,9 +160,14 @@ export async function seedCandidate(prisma: PrismaClient, yearId: string, siteId
   return { candidate, dossier };
 }
 
-/** What material-service does on upload: store the original under a random key, insert a PROCESSING row. */
-export async function seedImage(f: Pick<Fixture, 'prisma' | 'storage'>, dossierId: string, bytes: Buffer, extra: { uploadedAt?: Date } = {}) {
-  const storageKey = newBlobKey('originals');
+/** What material-service does on upload: store the raw upload under a random `uploads/` key, insert a PROCESSING row. */
+export async function seedImage(
+  f: Pick<Fixture, 'prisma' | 'storage'>,
+  dossierId: string,
+  bytes: Buffer,
+  extra: { uploadedAt?: Date; processAttempts?: number } = {},
+) {
+  const storageKey = newBlobKey('uploads');
   await f.storage.put(storageKey, bytes);
   return f.prisma.image.create({
     data: {
@@ -173,6 +178,7 @@ export async function seedImage(f: Pick<Fixture, 'prisma' | 'storage'>, dossierI
       sizeBytes: bytes.length,
       state: 'PROCESSING',
       ...(extra.uploadedAt ? { uploadedAt: extra.uploadedAt } : {}),
+      ...(extra.processAttempts ? { processAttempts: extra.processAttempts } : {}),
     },
   });
 }

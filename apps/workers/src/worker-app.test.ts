@@ -53,7 +53,7 @@ describe('worker process', () => {
       expect(await ready.json()).toMatchObject({ status: 'ok', checks: { postgres: 'ok', redis: 'ok', workers: 'ok' } });
       expect(app.runtime.workers.map((w) => w.name).sort()).toEqual(['deadline', 'image', 'notify']);
       const schedulers = await f.producer.queue('deadline').getJobSchedulers();
-      expect(schedulers.map((s) => s.key).sort()).toEqual(['deadline.sweep', 'deadline.tick']);
+      expect(schedulers.map((s) => s.key).sort()).toEqual(['deadline.audit-retention', 'deadline.purge-raw', 'deadline.sweep', 'deadline.tick']);
     } finally {
       await app.close();
     }

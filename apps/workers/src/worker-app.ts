@@ -1,12 +1,11 @@
 import { loadConfig } from '@exam/config';
 import { createPrismaClient } from '@exam/db';
-import { createLogger, pgReadiness, redisReadiness } from '@exam/http';
+import { createLogger, pgReadiness, redisReadiness, refuseDemoDataInProduction } from '@exam/http';
 import { DEV_SMTP_URL, FileSmsSender, createSmtpEmailSender, type EmailSender } from '@exam/notify';
 import { createJobProducer, createRedisConnection } from '@exam/queue';
 import { FsBlobStorage } from '@exam/storage';
 import { systemClock, type WorkerDeps } from './deps.js';
-import { deadlineTick, sweepStuck } from './deadline.service.js';
-import { registerDeadlineSchedules } from './deadline.job.js';
+import { keepDeadlineSchedules, type ScheduleKeeper } from './schedule-keeper.js';
 import { createHandlers } from './handlers.js';
 import { startHealthServer, type HealthServer } from './health.js';
 import { parseWorkerQueues, startWorkers, type WorkerRuntime } from './worker-runtime.js';
@@ -33,11 +32,15 @@ export async function startWorkerApp(env: Record<string, string | undefined> = p
       'STORAGE_DIR',
       'SMTP_URL',
       'MAIL_FROM',
+      'SECURITY_ALERT_EMAIL',
       'WORKER_QUEUES',
       'WORKER_CONCURRENCY',
       'WORKER_HEALTH_PORT',
       'WORKER_SHUTDOWN_TIMEOUT_MS',
       'SMS_DIR',
+      'RAW_UPLOAD_RETENTION_DAYS',
+      'AUDIT_RETENTION_DAYS',
+      'SEED_DEMO',
     ],
     env,
     // outside production, mail goes to the local sink the dev runtime starts
@@ -49,6 +52,7 @@ export async function startWorkerApp(env: Record<string, string | undefined> = p
   const logger = createLogger('workers', config.LOG_LEVEL);
   const prisma = createPrismaClient(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX });
   const producerConnection = createRedisConnection(config.REDIS_URL, 'producer');
+  producerConnection.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis error'));
   const producer = createJobProducer(producerConnection, config.QUEUE_PREFIX);
   const email: EmailSender = config.SMTP_URL
     ? createSmtpEmailSender({ url: config.SMTP_URL, from: config.MAIL_FROM })
@@ -61,6 +65,8 @@ export async function startWorkerApp(env: Record<string, string | undefined> = p
     email,
     sms: new FileSmsSender(config.SMS_DIR),
     logger,
+    ...(config.SECURITY_ALERT_EMAIL ? { securityAlertEmail: config.SECURITY_ALERT_EMAIL } : {}),
+    retention: { rawUploadDays: config.RAW_UPLOAD_RETENTION_DAYS, auditDays: config.AUDIT_RETENTION_DAYS },
   };
 
   const release = async () => {
@@ -69,6 +75,14 @@ export async function startWorkerApp(env: Record<string, string | undefined> = p
     await email.close();
     await prisma.$disconnect();
   };
+
+  try {
+    // production refuses the demo accounts unless SEED_DEMO=1 (libs/http demo-guard)
+    await refuseDemoDataInProduction(prisma, config, logger);
+  } catch (err) {
+    await release();
+    throw err;
+  }
 
   let runtime: WorkerRuntime;
   try {
@@ -85,11 +99,19 @@ export async function startWorkerApp(env: Record<string, string | undefined> = p
     throw err;
   }
 
+  // The repeating jobs, registered now and again whenever Redis comes back (maybe empty), with a catch-up each
+  // time: the window locks even if no worker ran at the deadline, and jobs Redis lost are queued again.
+  let schedules: ScheduleKeeper | undefined;
   if (queues.includes('deadline')) {
-    await registerDeadlineSchedules(producer);
-    // catch up after downtime: the window locks even if no worker ran at the deadline
-    await deadlineTick(deps).catch((err: unknown) => logger.error({ err }, 'start-up deadline tick failed'));
-    await sweepStuck(deps).catch((err: unknown) => logger.error({ err }, 'start-up sweep failed'));
+    schedules = keepDeadlineSchedules(deps, producerConnection);
+    try {
+      await schedules.start();
+    } catch (err) {
+      schedules.stop();
+      await runtime.close(1_000);
+      await release();
+      throw err;
+    }
   }
 
   const worker0 = runtime.connections[0];
@@ -99,6 +121,7 @@ export async function startWorkerApp(env: Record<string, string | undefined> = p
     workers: async () => {
       if (!runtime.isRunning()) throw new Error('workers not running');
     },
+    ...(schedules ? { schedules: () => schedules.check() } : {}),
   });
   logger.info({ queues, prefix: config.QUEUE_PREFIX, concurrency: config.WORKER_CONCURRENCY, healthPort: health.port }, 'workers started');
 
@@ -110,6 +133,7 @@ export async function startWorkerApp(env: Record<string, string | undefined> = p
     close: () =>
       (closing ??= (async () => {
         await health.close();
+        schedules?.stop();
         const { timedOut } = await runtime.close(config.WORKER_SHUTDOWN_TIMEOUT_MS);
         await release();
         logger.info({ timedOut }, 'workers stopped');

@@ -34,6 +34,11 @@ export const IMAGE_REJECT_REASONS = {
   TOO_MANY_PIXELS: '图片像素尺寸过大，请缩小后重新上传',
   TOO_SMALL: '图片尺寸过小，无法看清内容，请重新拍摄',
   NOT_IMAGE: '只能上传 jpg/jpeg/png 格式的图片',
+  /** the worker failed (crashed, timed out) MAX_PROCESS_ATTEMPTS times on this file */
+  PROCESSING_FAILED: '处理失败，请重新上传',
 } as const;
+
+/** Processing runs an image gets (counted in Image.processAttempts when a run starts) before it is 不合格: 处理失败. */
+export const MAX_PROCESS_ATTEMPTS = 3;
 
 export const UNCLEAR_WARNING = '图片可能不够清晰，请确认内容可辨认，必要时重新拍摄';

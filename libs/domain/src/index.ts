@@ -8,3 +8,6 @@ export * from './image-lock.js';
 export * from './return-resolution.js';
 export * from './lock-guards.js';
 export * from './review.js';
+export * from './upload-limits.js';
+export * from './retention.js';
+export * from './uuid.js';

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FsBlobStorage, newBlobKey } from './index.js';
+import { FsBlobStorage, isRawUploadKey, newBlobKey } from './index.js';
 
 describe('FsBlobStorage', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'blob-'));
@@ -17,6 +17,15 @@ describe('FsBlobStorage', async () => {
     expect(await storage.exists(key)).toBe(true);
     await storage.delete(key);
     expect(await storage.exists(key)).toBe(false);
+  });
+
+  it('keeps raw uploads under their own prefix, told apart from the clean copies', () => {
+    expect(isRawUploadKey(newBlobKey('uploads'))).toBe(true);
+    for (const kind of ['originals', 'thumbs', 'previews'] as const) expect(isRawUploadKey(newBlobKey(kind))).toBe(false);
+  });
+
+  it('deleting a blob that is already gone is fine (purges are retried)', async () => {
+    await expect(storage.delete(newBlobKey('uploads'))).resolves.toBeUndefined();
   });
 
   it('leaves no temporary files behind', async () => {

@@ -19,10 +19,22 @@ export function assertValidKey(key: string): void {
   if (!KEY_RE.test(key) || key.includes('..') || key.includes('//')) throw new Error(`invalid blob key: ${key}`);
 }
 
+/**
+ * What a blob is: `uploads` — the bytes exactly as a candidate sent them (never served; the image worker deletes
+ * them once the clean copy exists, the purge job after the retention period otherwise); `originals` — the worker's
+ * clean, upright, metadata-free copy; `thumbs` / `previews` — its derivatives.
+ */
+export type BlobKind = 'uploads' | 'originals' | 'thumbs' | 'previews';
+
 /** A fresh random key, e.g. `originals/2026/01/0f8e...`. */
-export function newBlobKey(kind: 'originals' | 'thumbs' | 'previews', now = new Date()): string {
+export function newBlobKey(kind: BlobKind, now = new Date()): string {
   const ym = `${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
   return `${kind}/${ym}/${randomUUID()}`;
+}
+
+/** True for the key of a raw upload (bytes as sent by the candidate), which no handler may serve. */
+export function isRawUploadKey(key: string): boolean {
+  return key.startsWith('uploads/');
 }
 
 /** Filesystem storage; writes are atomic (temp file + rename) so a crash never leaves half a blob. */

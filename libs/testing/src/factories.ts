@@ -4,13 +4,15 @@
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { CSRF_HEADER, SESSION_COOKIE, type Role } from '@exam/api';
-import { createSessionService, encryptIdNumber, hashIdNumber } from '@exam/auth';
+import { buildIdKeyring, createSessionService, encryptIdNumber, hashIdNumber } from '@exam/auth';
 import { catalogRows, type CandidateType, type DossierStatus, type ExamSite, type ExamYear, type Image, type PrismaClient } from '@exam/db';
 import { transitionDossier, type DossierDoorDeps, type TransitionActorRef } from '@exam/dossier';
-import { DEFAULT_CATALOG, parseBeijingTime, type TransitionAction } from '@exam/domain';
+import { DEFAULT_CATALOG, newUuidV7, parseBeijingTime, type TransitionAction } from '@exam/domain';
 
 export const TEST_ID_ENC_KEY = Buffer.alloc(32, 7).toString('base64');
 export const TEST_ID_HASH_KEY = Buffer.alloc(32, 9).toString('base64');
+/** The test keyring: TEST_ID_ENC_KEY as key id 1 (what ID_ENC_KEY alone configures). */
+export const TEST_ID_KEYRING = buildIdKeyring({ ID_ENC_KEY: TEST_ID_ENC_KEY });
 
 /** The seed's window: 2026-01-29 10:00 to 2026-02-11 24:00 Beijing time. */
 export const WINDOW = { start: parseBeijingTime('2026-01-29 10:00'), end: parseBeijingTime('2026-02-11 24:00') };
@@ -71,8 +73,11 @@ export interface SeedCandidateOptions {
 
 export async function seedCandidate(prisma: PrismaClient, year: ExamYear, site: ExamSite, opts: SeedCandidateOptions = {}) {
   const idNumber = opts.idNumber ?? '120101199001011234';
+  // the id is known before the insert: it is the associated data of the ID-number ciphertext
+  const id = newUuidV7();
   return prisma.candidate.create({
     data: {
+      id,
       examYearId: year.id,
       siteId: site.id,
       registrationNo: opts.registrationNo ?? `R${Date.now().toString(36)}${uniq()}`,
@@ -84,7 +89,7 @@ export async function seedCandidate(prisma: PrismaClient, year: ExamYear, site: 
       email: opts.email ?? null,
       unitPhone: opts.unitPhone ?? null,
       unitEmail: opts.unitEmail ?? null,
-      idNumberEnc: new Uint8Array(encryptIdNumber(TEST_ID_ENC_KEY, idNumber)),
+      idNumberEnc: new Uint8Array(encryptIdNumber(TEST_ID_KEYRING, id, idNumber)),
       idNumberHash: hashIdNumber(TEST_ID_HASH_KEY, idNumber),
       activatedAt: new Date(),
     },
@@ -130,15 +135,26 @@ export async function makePng(width = 40, height = 40): Promise<Buffer> {
   return sharp({ create: { width, height, channels: 3, background: { r: 200, g: 10, b: 10 } } }).png().toBuffer();
 }
 
-/** Marks an image processed as the image worker would (derivatives stored under the given keys). */
+/**
+ * Marks an image processed as the image worker would (derivatives stored under the given keys; `storageKey`: the
+ * clean copy that replaces the raw upload — without it the row keeps pointing at the raw upload, which is never served).
+ */
 export async function markImageReady(
   prisma: PrismaClient,
   imageId: string,
-  keys: { thumbKey: string; previewKey: string },
+  keys: { thumbKey: string; previewKey: string; storageKey?: string },
 ): Promise<void> {
   await prisma.image.update({
     where: { id: imageId },
-    data: { state: 'READY', thumbKey: keys.thumbKey, previewKey: keys.previewKey, width: 120, height: 80, processedAt: new Date() },
+    data: {
+      state: 'READY',
+      thumbKey: keys.thumbKey,
+      previewKey: keys.previewKey,
+      ...(keys.storageKey ? { storageKey: keys.storageKey } : {}),
+      width: 120,
+      height: 80,
+      processedAt: new Date(),
+    },
   });
 }
 

@@ -2,3 +2,14 @@
 export { startSystem, DEFAULT_PORTS, REMOTES, SERVICES, type Ports, type RemoteName, type RunningSystem, type SystemOptions } from './system.js';
 export { startMailSink, type MailSink } from './mail-sink.js';
 export { DEMO_PASSWORDS, DEMO_SITES, DEMO_STAFF, type DemoCandidate } from './demo-data.js';
+export {
+  DEFAULT_RESTART_POLICY,
+  isCrash,
+  spawnTs,
+  supervise,
+  superviseTs,
+  waitForHttp,
+  type ManagedProcess,
+  type RestartPolicy,
+  type SupervisedProcess,
+} from './processes.js';

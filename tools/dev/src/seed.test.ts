@@ -43,7 +43,7 @@ describe('demo seed', () => {
     expect(demo.every((c) => c.dossier?.status === 'DRAFT')).toBe(true);
     const first = demo.find((c) => c.registrationNo === r.candidates[0]!.registrationNo)!;
     expect(await verifyPassword(DEMO_PASSWORDS.candidate, first.passwordHash!)).toBe(true);
-    expect(decryptIdNumber(keys.idEncKey, first.idNumberEnc)).toBe(r.candidates[0]!.idNumber);
+    expect(decryptIdNumber(keys.idEncKey, first.id, first.idNumberEnc)).toBe(r.candidates[0]!.idNumber);
     expect(demo.filter((c) => c.activatedAt === null)).toHaveLength(3);
 
     const staff = await prisma.user.findMany();

@@ -1,10 +1,11 @@
-import { encryptIdNumber, hashIdNumber, hashPassword } from '@exam/auth';
+import { encryptIdNumber, hashIdNumber, hashPassword, type IdKeyringInput } from '@exam/auth';
 import { catalogRows, type PrismaClient } from '@exam/db';
-import { DEFAULT_CATALOG, parseBeijingTime } from '@exam/domain';
+import { DEFAULT_CATALOG, newUuidV7, parseBeijingTime } from '@exam/domain';
 import { DEMO_DISTRICT, DEMO_PASSWORDS, DEMO_SITES, DEMO_STAFF, demoCandidates, type DemoCandidate } from './demo-data.js';
 
 export interface SeedKeys {
-  idEncKey: string;
+  /** the ID-number keyring (or ID_ENC_KEY alone = key id 1) */
+  idEncKey: IdKeyringInput;
   idHashKey: string;
 }
 
@@ -71,8 +72,11 @@ export async function seedDemo(prisma: PrismaClient, keys: SeedKeys, now = new D
         ...demoCandidates('2026', 2, 101).map((c) => ({ c, yearCode: '2026' })),
       ];
       for (const { c, yearCode } of rows) {
+        // the id is known before the insert: it is the associated data of the ID-number ciphertext
+        const id = newUuidV7();
         const candidate = await tx.candidate.create({
           data: {
+            id,
             examYearId: yearIds.get(yearCode)!,
             siteId: sites.get(c.siteCode)!,
             registrationNo: c.registrationNo,
@@ -83,7 +87,7 @@ export async function seedDemo(prisma: PrismaClient, keys: SeedKeys, now = new D
             unitEmail: c.unitEmail,
             phone: c.phone,
             email: c.email,
-            idNumberEnc: encryptIdNumber(keys.idEncKey, c.idNumber),
+            idNumberEnc: encryptIdNumber(keys.idEncKey, id, c.idNumber),
             idNumberHash: hashIdNumber(keys.idHashKey, c.idNumber),
             passwordHash: c.activated ? candidateHash : null,
             activatedAt: c.activated ? now : null,

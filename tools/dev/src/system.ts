@@ -5,10 +5,11 @@ import { applyMigrations, createPrismaClient } from '@exam/db';
 import { startWebServer } from '@exam/web-server';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { startMailSink } from './mail-sink.js';
-import { spawnTs, waitForHttp, type ManagedProcess } from './processes.js';
+import { superviseTs, waitForHttp, type SupervisedProcess } from './processes.js';
 import { ensureRedis, redact } from './redis.js';
 import { loadOrCreateDevSecrets } from './secrets.js';
 import { FsBlobStorage } from '@exam/storage';
+import { loadIdKeyring } from '@exam/auth';
 import { seedDemoReview } from './demo-review.js';
 import { seedDemo, type SeedResult } from './seed.js';
 
@@ -73,7 +74,10 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
   const ports: Ports = { ...DEFAULT_PORTS, ...opts.ports };
   const log = opts.log ?? ((l: string) => console.log(l));
   const stops: (() => Promise<void>)[] = [];
+  // set first thing on stop: a child that exits from now on (Ctrl-C reaches it too) is not restarted
+  let stopping = false;
   const stopAll = async () => {
+    stopping = true;
     for (const s of stops.reverse()) await s().catch((e: unknown) => console.error(e));
     stops.length = 0;
   };
@@ -107,11 +111,18 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
       log(`• 邮件沙箱 / mail sink: ${smtpUrl} → ${join(dataDir, 'mail')}`);
     }
 
+    // the ID-number keyring: the dev key as key id 1, plus ID_ENC_KEYS / ID_ENC_KEY_CURRENT when set (to try a rotation)
+    const idEncEnv = {
+      ID_ENC_KEY: secrets.ID_ENC_KEY,
+      ID_ENC_KEYS: process.env.ID_ENC_KEYS ?? '',
+      ID_ENC_KEY_CURRENT: process.env.ID_ENC_KEY_CURRENT ?? '',
+    };
+
     // 4. Demo data (idempotent)
     const prisma = createPrismaClient(databaseUrl);
     let seed: SeedResult;
     try {
-      seed = await seedDemo(prisma, { idEncKey: secrets.ID_ENC_KEY, idHashKey: secrets.ID_HASH_KEY });
+      seed = await seedDemo(prisma, { idEncKey: loadIdKeyring(idEncEnv), idHashKey: secrets.ID_HASH_KEY });
       if (seed.created) await seedDemoReview(prisma, new FsBlobStorage(join(dataDir, 'blobs')), seed);
     } finally {
       await prisma.$disconnect();
@@ -139,36 +150,29 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
       QUEUE_PREFIX: queuePrefix,
       STORAGE_DIR: join(dataDir, 'blobs'),
       SMS_DIR: join(dataDir, 'sms'),
+      // security alerts (blocked accounts, throttled IPs) land in the mail sink like every other mail
+      SECURITY_ALERT_EMAIL: 'security@exam.local',
       SMTP_URL: smtpUrl,
-      ID_ENC_KEY: secrets.ID_ENC_KEY,
-      ID_HASH_KEY: secrets.ID_HASH_KEY,
       HOST: '127.0.0.1',
     };
-    const procs: ManagedProcess[] = [];
-    let stopping = false;
+    // Who holds which key (docs/ARCHITECTURE.md, "Personal data at rest"): identity the look-up hash key only;
+    // material and review the ID-number keyring (to decrypt: masked display, the audited reveal); workers and
+    // notification none. '' = unset, which also blanks a key inherited from this process's environment.
+    const noKeys = { ID_ENC_KEY: '', ID_ENC_KEYS: '', ID_ENC_KEY_CURRENT: '', ID_HASH_KEY: '' };
+    const keysOf = (p: (typeof SERVICES)[number] | 'workers'): Record<string, string> =>
+      p === 'identity' ? { ...noKeys, ID_HASH_KEY: secrets.ID_HASH_KEY } : p === 'material' || p === 'review' ? { ...noKeys, ...idEncEnv } : noKeys;
+    // each one restarted with backoff when it crashes (processes.ts supervise), logging which and when
+    const procs: SupervisedProcess[] = [];
     stops.push(async () => {
-      stopping = true;
       await Promise.all(procs.map((p) => p.stop()));
     });
-    const onExit = (name: string) => (code: number | null) => {
-      if (!stopping) log(`! ${name} exited with code ${code}`);
-    };
+    const supervision = { cwd: root, quiet: opts.quiet, log, mayRestart: () => !stopping };
     for (const s of SERVICES) {
       const app = `${s}-service`;
-      procs.push(
-        spawnTs(app, join(root, 'apps', app, 'src/main.ts'), { ...common, PORT: String(ports[s]) }, {
-          cwd: root,
-          quiet: opts.quiet,
-          onExit: onExit(app),
-        }),
-      );
+      procs.push(superviseTs(app, join(root, 'apps', app, 'src/main.ts'), { ...common, ...keysOf(s), PORT: String(ports[s]) }, supervision));
     }
     procs.push(
-      spawnTs('workers', join(root, 'apps/workers/src/main.ts'), { ...common, WORKER_HEALTH_PORT: String(ports.workers) }, {
-        cwd: root,
-        quiet: opts.quiet,
-        onExit: onExit('workers'),
-      }),
+      superviseTs('workers', join(root, 'apps/workers/src/main.ts'), { ...common, ...keysOf('workers'), WORKER_HEALTH_PORT: String(ports.workers) }, supervision),
     );
 
     // 7. Static servers: each remote on its own port like a separate deployment; the shell's
@@ -181,16 +185,15 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
         if (remoteServers.has(r.name)) await srv.close();
       });
     }
-    // {hostname} is filled in by the shell with the host the browser used (works from a phone on the LAN too)
-    const remotesJson = JSON.stringify(
-      Object.fromEntries(REMOTES.map((r) => [r.name, `http://{hostname}:${ports[r.name]}/mf-manifest.json`])),
-    );
+    // {hostname} is filled in by the shell with the host the browser used (works from a phone on the LAN too);
+    // the shell's server also allows these origins, and only these, in its Content-Security-Policy
+    const remotes = Object.fromEntries(REMOTES.map((r) => [r.name, `http://{hostname}:${ports[r.name]}/mf-manifest.json`]));
     const shell = await startWebServer({
       root: join(root, 'dist/apps/shell'),
       port: ports.shell,
       spa: true,
       proxy: Object.fromEntries(SERVICES.map((s) => [`/api/${s}`, `http://127.0.0.1:${ports[s]}`])),
-      extraFiles: { '/remotes.json': () => remotesJson },
+      remotes,
     });
     stops.push(shell.close);
 
