@@ -2,46 +2,35 @@
 // every write (upload, delete, submit) is refused from T+0 on; when a worker starts, its catch-up locks the year as
 // its rules say (a draft with images auto-submitted when the year says so, NOT_SUBMITTED otherwise).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPrismaClient, type PrismaClient } from '@exam/db';
-import { COMPLETE_GRADUATE_IMAGES, createTestDatabase, loginAs, makeJpeg, seedCandidate, seedImage, testRedisPrefix, testRedisUrl, type TestDatabase } from '@exam/testing';
+import type { PrismaClient } from '@exam/db';
+import { COMPLETE_GRADUATE_IMAGES, loginAs, makeJpeg, seedCandidate, seedImage } from '@exam/testing';
 import {
   call,
   figure,
-  queueProbe,
   seconds,
   seedOpenYear,
   sleep,
   startProcess,
-  startScratch,
   upload,
   waitUntil,
   type Answer,
   type Env,
   type SystemProcess,
+  openFaultContext,
+  type FaultContext,
 } from './harness.js';
 
 describe('the deadline passes while every worker is down', () => {
-  let db: TestDatabase;
+  let f: FaultContext;
   let prisma: PrismaClient;
-  let scratch: Awaited<ReturnType<typeof startScratch>>;
   let env: Env;
   const procs: SystemProcess[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    prisma = createPrismaClient(db.url, { max: 4 });
-    scratch = await startScratch();
-    env = { databaseUrl: db.url, redisUrl: testRedisUrl(), prefix: testRedisPrefix(), dataDir: scratch.dataDir, smtpUrl: scratch.smtpUrl };
+    f = await openFaultContext();
+    ({ prisma, env } = f);
   });
-  afterAll(async () => {
-    await Promise.all(procs.map((p) => p.stop()));
-    const probe = queueProbe(env.redisUrl, env.prefix);
-    for (const q of ['image', 'deadline', 'notify'] as const) await probe.producer.queue(q).obliterate({ force: true }).catch(() => undefined);
-    await probe.close();
-    await prisma?.$disconnect();
-    await db?.drop();
-    await scratch?.close();
-  });
+  afterAll(() => f?.close(procs));
 
   it('refuses every write at T+0 and locks the year when a worker starts', { timeout: 120_000 }, async () => {
     const material = await startProcess('material-service', env);

@@ -12,7 +12,20 @@ import { Redis } from 'ioredis';
 import { spawnTs, startMailSink, type ManagedProcess, type MailSink } from '@exam/dev-tools';
 import type { ExamSite, ExamYear, PrismaClient } from '@exam/db';
 import { createJobProducer, createRedisConnection } from '@exam/queue';
-import { TEST_ID_ENC_KEY, TEST_ID_HASH_KEY, loginAs, seedCandidate, seedSite, seedYear, type AuthHeaders } from '@exam/testing';
+import { createPrismaClient } from '@exam/db';
+import {
+  TEST_ID_ENC_KEY,
+  TEST_ID_HASH_KEY,
+  createTestDatabase,
+  loginAs,
+  seedCandidate,
+  seedSite,
+  seedYear,
+  testRedisPrefix,
+  testRedisUrl,
+  type AuthHeaders,
+  type TestDatabase,
+} from '@exam/testing';
 
 const run = promisify(execFile);
 export const root = resolve(import.meta.dirname, '../../..');
@@ -407,6 +420,49 @@ export function queueProbe(redisUrl: string, prefix: string) {
     async close() {
       await producer.close().catch(() => undefined);
       await connection.quit().catch(() => connection.disconnect());
+    },
+  };
+}
+
+/** What every fault test starts with: its own database, a scratch data dir and mail sink, and a Redis (its own when asked). */
+export interface FaultContext {
+  db: TestDatabase;
+  prisma: PrismaClient;
+  /** set when the test asked for a Redis of its own (to stop and start); otherwise the shared one with a fresh prefix */
+  redis: OwnRedis | undefined;
+  env: Env;
+  /** stops the processes, clears the queues of a shared Redis, drops the database */
+  close(procs: readonly SystemProcess[]): Promise<void>;
+}
+
+export async function openFaultContext(opts: { redis?: 'aof' | 'none' } = {}): Promise<FaultContext> {
+  const db = await createTestDatabase();
+  const prisma = createPrismaClient(db.url, { max: 4 });
+  const redis = opts.redis ? await startOwnRedis(opts.redis) : undefined;
+  const scratch = await startScratch();
+  const env: Env = {
+    databaseUrl: db.url,
+    redisUrl: redis?.url ?? testRedisUrl(),
+    prefix: testRedisPrefix(),
+    dataDir: scratch.dataDir,
+    smtpUrl: scratch.smtpUrl,
+  };
+  return {
+    db,
+    prisma,
+    redis,
+    env,
+    async close(procs) {
+      await Promise.all(procs.map((p) => p.stop()));
+      if (redis) await redis.destroy();
+      else {
+        const probe = queueProbe(env.redisUrl, env.prefix);
+        for (const q of ['image', 'deadline', 'notify'] as const) await probe.producer.queue(q).obliterate({ force: true }).catch(() => undefined);
+        await probe.close();
+      }
+      await prisma.$disconnect();
+      await db.drop();
+      await scratch.close();
     },
   };
 }

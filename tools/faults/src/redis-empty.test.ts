@@ -5,8 +5,8 @@
 // schedule is missing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { createPrismaClient, type PrismaClient } from '@exam/db';
-import { createTestDatabase, makeJpeg, seedCandidate, seedImage, testRedisPrefix, type TestDatabase } from '@exam/testing';
+import type { PrismaClient } from '@exam/db';
+import { makeJpeg, seedCandidate, seedImage } from '@exam/testing';
 import {
   GRADUATE_SLOTS,
   figure,
@@ -16,39 +16,30 @@ import {
   seedCandidates,
   seedOpenYear,
   sleep,
-  startOwnRedis,
   startProcess,
-  startScratch,
   statusOf,
   upload,
   waitUntil,
   type Env,
   type OwnRedis,
   type SystemProcess,
+  openFaultContext,
+  type FaultContext,
 } from './harness.js';
 
 describe('Redis comes back empty', () => {
-  let db: TestDatabase;
+  let f: FaultContext;
   let prisma: PrismaClient;
   let redis: OwnRedis;
-  let scratch: Awaited<ReturnType<typeof startScratch>>;
   let env: Env;
   const procs: SystemProcess[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    prisma = createPrismaClient(db.url, { max: 4 });
-    redis = await startOwnRedis('none');
-    scratch = await startScratch();
-    env = { databaseUrl: db.url, redisUrl: redis.url, prefix: testRedisPrefix(), dataDir: scratch.dataDir, smtpUrl: scratch.smtpUrl };
+    f = await openFaultContext({ redis: 'none' });
+    ({ prisma, env } = f);
+    redis = f.redis!;
   });
-  afterAll(async () => {
-    await Promise.all(procs.map((p) => p.stop()));
-    await redis?.destroy();
-    await prisma?.$disconnect();
-    await db?.drop();
-    await scratch?.close();
-  });
+  afterAll(() => f?.close(procs));
 
   it('re-registers the schedules, re-queues the lost images, locks the year that passed its deadline', { timeout: 120_000 }, async () => {
     procs.push(...(await Promise.all([startProcess('material-service', env), startProcess('workers', env)])));

@@ -4,8 +4,8 @@
 // accepted again by themselves and every accepted image is processed — nothing lost, nothing stuck.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPrismaClient, type PrismaClient } from '@exam/db';
-import { createTestDatabase, makeJpeg, testRedisPrefix, type TestDatabase } from '@exam/testing';
+import type { PrismaClient } from '@exam/db';
+import { makeJpeg } from '@exam/testing';
 import {
   GRADUATE_SLOTS,
   call,
@@ -16,9 +16,7 @@ import {
   seedCandidates,
   seedOpenYear,
   sleep,
-  startOwnRedis,
   startProcess,
-  startScratch,
   statusOf,
   upload,
   waitUntil,
@@ -26,33 +24,26 @@ import {
   type Env,
   type OwnRedis,
   type SystemProcess,
+  openFaultContext,
+  type FaultContext,
 } from './harness.js';
 
 const OUTAGE_MS = 4_000;
 const FAST_MS = 2_000;
 
 describe('Redis restarted during uploads', () => {
-  let db: TestDatabase;
+  let f: FaultContext;
   let prisma: PrismaClient;
   let redis: OwnRedis;
-  let scratch: Awaited<ReturnType<typeof startScratch>>;
   let env: Env;
   const procs: SystemProcess[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    prisma = createPrismaClient(db.url, { max: 4 });
-    redis = await startOwnRedis('aof');
-    scratch = await startScratch();
-    env = { databaseUrl: db.url, redisUrl: redis.url, prefix: testRedisPrefix(), dataDir: scratch.dataDir, smtpUrl: scratch.smtpUrl };
+    f = await openFaultContext({ redis: 'aof' });
+    ({ prisma, env } = f);
+    redis = f.redis!;
   });
-  afterAll(async () => {
-    await Promise.all(procs.map((p) => p.stop()));
-    await redis?.destroy();
-    await prisma?.$disconnect();
-    await db?.drop();
-    await scratch?.close();
-  });
+  afterAll(() => f?.close(procs));
 
   it('answers 503 quickly during the outage, recovers by itself, loses nothing', { timeout: 120_000 }, async () => {
     procs.push(

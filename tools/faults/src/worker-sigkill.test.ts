@@ -3,8 +3,8 @@
 // the real material-service over HTTP; the workers are the real `apps/workers/src/main.ts` child process.
 // Jobs that were running at the kill come back through BullMQ's stalled-job check once their lock (30 s) expires.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPrismaClient, type PrismaClient } from '@exam/db';
-import { createTestDatabase, makeJpeg, testRedisPrefix, testRedisUrl, type TestDatabase } from '@exam/testing';
+import type { PrismaClient } from '@exam/db';
+import { makeJpeg } from '@exam/testing';
 import {
   GRADUATE_SLOTS,
   figure,
@@ -15,12 +15,13 @@ import {
   seedOpenYear,
   sleep,
   startProcess,
-  startScratch,
   upload,
   waitUntil,
   type Answer,
   type Env,
   type SystemProcess,
+  openFaultContext,
+  type FaultContext,
 } from './harness.js';
 
 const UPLOADS = 100;
@@ -29,27 +30,16 @@ const KILL_AFTER_ACCEPTED = 40;
 const RECOVERY_LIMIT_MS = 120_000;
 
 describe('image worker SIGKILLed during 100 uploads', () => {
-  let db: TestDatabase;
+  let f: FaultContext;
   let prisma: PrismaClient;
-  let scratch: Awaited<ReturnType<typeof startScratch>>;
   let env: Env;
   const procs: SystemProcess[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    prisma = createPrismaClient(db.url, { max: 4 });
-    scratch = await startScratch();
-    env = { databaseUrl: db.url, redisUrl: testRedisUrl(), prefix: testRedisPrefix(), dataDir: scratch.dataDir, smtpUrl: scratch.smtpUrl };
+    f = await openFaultContext();
+    ({ prisma, env } = f);
   });
-  afterAll(async () => {
-    await Promise.all(procs.map((p) => p.stop()));
-    const probe = queueProbe(env.redisUrl, env.prefix);
-    for (const q of ['image', 'deadline', 'notify'] as const) await probe.producer.queue(q).obliterate({ force: true }).catch(() => undefined);
-    await probe.close();
-    await prisma?.$disconnect();
-    await db?.drop();
-    await scratch?.close();
-  });
+  afterAll(() => f?.close(procs));
 
   it('every image ends READY or REJECTED within 2 minutes of the restart, none lost', { timeout: 240_000 }, async () => {
     const [material, firstWorker] = await Promise.all([startProcess('material-service', env), startProcess('workers', env)]);
