@@ -1,5 +1,6 @@
 import type { Image } from '@exam/db';
 import type { ImageView } from '@exam/api';
+import { candidateWarnings } from '@exam/domain';
 
 export const imageUrl = (id: string, variant: 'thumb' | 'preview' | 'original') => `/api/material/images/${id}/${variant}`;
 
@@ -11,6 +12,7 @@ export function toImageView(img: Image, locked: boolean, returnReason: string | 
     categoryCode: img.categoryCode,
     state: img.state,
     reason: img.reason,
+    warnings: ready ? candidateWarnings(img.warnings) : [],
     locked,
     returnReason,
     thumbUrl: ready && img.thumbKey ? imageUrl(img.id, 'thumb') : null,

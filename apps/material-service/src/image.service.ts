@@ -48,11 +48,17 @@ async function assertUploadTotalBelowLimit(db: Db, dossierId: string, limit: num
 export async function uploadImage(
   deps: MaterialDeps,
   actor: CandidateActor,
-  input: { categoryCode: string; bytes: Buffer },
+  input: { categoryCode: string; bytes: Buffer; uploadKey?: string | undefined },
 ): Promise<ImageView> {
   const { candidate, categories, dossier } = await loadCandidateContext(deps.prisma, actor.candidateId);
   const year = candidate.examYear;
   const now = deps.now();
+  // A retry of an upload that already got through (the answer was lost on the way): the first result again.
+  const uploadKey = input.uploadKey ?? null;
+  if (uploadKey) {
+    const earlier = await deps.prisma.image.findUnique({ where: { dossierId_uploadKey: { dossierId: dossier.id, uploadKey } } });
+    if (earlier) return toImageView(earlier, false);
+  }
   const category = categories.find((c) => c.code === input.categoryCode);
   if (!category) throw new DomainError('CATEGORY_NOT_APPLICABLE', '该材料类别不存在或不适用于您', 400);
 
@@ -67,6 +73,11 @@ export async function uploadImage(
   try {
     image = await deps.prisma.$transaction(async (tx: Prisma.TransactionClient) => {
       const current = await lockDossier(tx, dossier.id);
+      // the same key racing itself: the dossier lock lets the second one find the first one's row
+      if (uploadKey) {
+        const first = await tx.image.findUnique({ where: { dossierId_uploadKey: { dossierId: current.id, uploadKey } } });
+        if (first) return { ...first, replayed: true as const };
+      }
       await assertCanUploadInto(tx, current, year, category, now);
       await assertUploadTotalBelowLimit(tx, current.id, deps.uploads.limits.perExamYear);
       const created = await tx.image.create({
@@ -79,6 +90,7 @@ export async function uploadImage(
           mime: format === 'png' ? 'image/png' : 'image/jpeg',
           state: 'PROCESSING',
           uploadedAt: now,
+          uploadKey,
         },
       });
       await writeAudit(tx, {
@@ -91,11 +103,15 @@ export async function uploadImage(
         ip: actor.ip,
         details: { categoryCode: category.code, sizeBytes: created.sizeBytes },
       });
-      return created;
+      return { ...created, replayed: false as const };
     });
   } catch (e) {
     await deps.storage.delete(key).catch(() => undefined);
     throw e;
+  }
+  if (image.replayed) {
+    await deps.storage.delete(key).catch(() => undefined);
+    return toImageView(image, false);
   }
   await deps.producer.add('image.process', { imageId: image.id }).catch((err: unknown) => {
     // the sweeper re-queues images left PROCESSING

@@ -1,3 +1,5 @@
+import { readdir } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { MAX_UPLOAD_BYTES } from '@exam/domain';
@@ -109,6 +111,42 @@ describe('POST /api/material/images', () => {
     expect(results.filter((r) => r.status === 201)).toHaveLength(2);
     expect(results.filter((r) => r.status === 409)).toHaveLength(4);
     expect(await t.prisma.image.count({ where: { dossier: { candidateId }, categoryCode: 'ID_CARD' } })).toBe(2);
+  });
+
+  it('a retried upload with the same Idempotency-Key stores the image once and answers the first result again', async () => {
+    const jpeg = await makeJpeg();
+    const first = await upload(candidate, 'GRAD_CERT', jpeg).set('Idempotency-Key', 'file-1-abcdef');
+    expect(first.status).toBe(201);
+    const again = await upload(candidate, 'GRAD_CERT', jpeg).set('Idempotency-Key', 'file-1-abcdef');
+    expect(again.status).toBe(201);
+    expect(again.body.id).toBe(first.body.id);
+    // a retry racing itself (the first answer lost, the phone sends twice at once): still one image
+    const racing = await Promise.all(Array.from({ length: 4 }, () => upload(candidate, 'GRAD_CERT', jpeg).set('Idempotency-Key', 'file-2-abcdef')));
+    expect(racing.every((r) => r.status === 201)).toBe(true);
+    expect(new Set(racing.map((r) => r.body.id)).size).toBe(1);
+    expect(await t.prisma.image.count({ where: { dossier: { candidateId }, categoryCode: 'GRAD_CERT' } })).toBe(2);
+    // no stray raw uploads left behind by the replays: every stored upload belongs to a row
+    const keys = new Set((await t.prisma.image.findMany({ select: { storageKey: true } })).map((r) => r.storageKey));
+    const files = (await readdir(join(t.blobDir, 'uploads'), { recursive: true, withFileTypes: true })).filter((d) => d.isFile());
+    const stray = files.map((d) => relative(t.blobDir, join(d.parentPath, d.name))).filter((k) => !keys.has(k));
+    expect(stray).toEqual([]);
+  });
+
+  it('refuses a malformed Idempotency-Key with a Chinese 400', async () => {
+    const res = await upload(candidate, 'GRAD_CERT', await makeJpeg()).set('Idempotency-Key', 'bad key!');
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('IDEMPOTENCY_KEY_INVALID');
+  });
+
+  it('shows a READY image its candidate-visible warnings (图片可能不清晰), never the reviewers-only REUSED', async () => {
+    const res = await upload(candidate, 'GRAD_CERT', await makeJpeg());
+    await t.prisma.image.update({
+      where: { id: res.body.id },
+      data: { state: 'READY', thumbKey: 'derived/x', previewKey: 'derived/y', warnings: ['UNCLEAR', 'REUSED'] },
+    });
+    const dossier = await request(t.app).get('/api/material/dossier').set(candidate);
+    const images = (dossier.body.categories as { images: { id: string; warnings: unknown }[] }[]).flatMap((c) => c.images);
+    expect(images.find((i) => i.id === res.body.id)?.warnings).toEqual([{ code: 'UNCLEAR', label: '图片可能不清晰' }]);
   });
 
   it('refuses categories that do not apply to the candidate', async () => {

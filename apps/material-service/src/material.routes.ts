@@ -1,5 +1,5 @@
 import type { Request, Router } from 'express';
-import { uploadFieldsSchema } from '@exam/api';
+import { IDEMPOTENCY_HEADER, uploadFieldsSchema } from '@exam/api';
 import { requireAuth, requireRole } from '@exam/auth';
 import { DomainError, notFound } from '@exam/domain';
 import { parse } from '@exam/http';
@@ -32,8 +32,12 @@ export function materialRoutes(deps: MaterialDeps) {
       const actor = candidateOf(req);
       if (!req.file) throw new DomainError('IMAGE_MISSING', '请选择要上传的图片', 400);
       const fields = parse(uploadFieldsSchema, req.body ?? {});
+      const uploadKey = req.get(IDEMPOTENCY_HEADER);
+      if (uploadKey !== undefined && !/^[A-Za-z0-9_-]{8,64}$/.test(uploadKey)) {
+        throw new DomainError('IDEMPOTENCY_KEY_INVALID', '上传请求标识不正确，请刷新页面后重新上传', 400);
+      }
       try {
-        const view = await uploadImage(deps, actor, { categoryCode: fields.categoryCode, bytes: req.file.buffer });
+        const view = await uploadImage(deps, actor, { categoryCode: fields.categoryCode, bytes: req.file.buffer, uploadKey });
         res.status(201).json(view);
       } catch (e) {
         // 429: tell clients and proxies when to come back, as the message does

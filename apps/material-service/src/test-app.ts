@@ -43,5 +43,5 @@ export async function startMaterialTestApp(opts: { uploadLimits?: Partial<Upload
     await db.drop();
     await rm(blobDir, { recursive: true, force: true });
   };
-  return { app, prisma, redis, prefix, producer, storage, clock, close };
+  return { app, prisma, redis, prefix, producer, storage, blobDir, clock, close };
 }

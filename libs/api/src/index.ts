@@ -21,6 +21,13 @@ export const SESSION_COOKIE = 'exam_sid';
 export const CSRF_COOKIE = 'exam_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
 /**
+ * Header of POST /api/material/images: a key the client makes once per chosen file (8–64 of A–Z a–z 0–9 _ -) and
+ * sends again on every retry of that upload. The server stores the image once per key and dossier and answers a
+ * repeated key with the first result (201 and the same image), so a retry after a dropped connection never stores
+ * the image twice.
+ */
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+/**
  * With COOKIE_SECURE the cookies carry the `__Host-` prefix: the browser then accepts them only with
  * Secure, Path=/ and no Domain, so no sibling subdomain can plant or overwrite them.
  */
@@ -172,6 +179,11 @@ export interface ImageView {
   state: ImageState;
   /** Chinese reason when state is REJECTED (e.g. 文件已损坏，无法识别为图片), or the pipeline's warning when READY */
   reason: string | null;
+  /**
+   * What the pipeline noticed on a READY image that does not make it 不合格 (e.g. UNCLEAR 图片可能不清晰):
+   * shown on the tile with 重新上传 next to it, and listed once more before 提交审核.
+   */
+  warnings: { code: string; label: string }[];
   locked: boolean;
   /** the reviewer's reason when this image was sent back (退回补充) and may be replaced now, else null */
   returnReason: string | null;

@@ -168,6 +168,17 @@ export const IMAGE_WARNINGS = {
 } as const;
 export type ImageWarningCode = keyof typeof IMAGE_WARNINGS;
 
+/**
+ * The warnings a candidate is shown on their own tiles: the ones they can act on by taking a better photo.
+ * REUSED is an anti-fraud signal for reviewers only — telling the candidate would teach a forger what is checked.
+ */
+export const CANDIDATE_VISIBLE_WARNINGS: readonly ImageWarningCode[] = Object.freeze(['UNCLEAR']);
+
+/** The warnings of an image a candidate may see, with their labels. */
+export function candidateWarnings(codes: readonly string[]): { code: ImageWarningCode; label: string }[] {
+  return CANDIDATE_VISIBLE_WARNINGS.filter((c) => codes.includes(c)).map((code) => ({ code, label: IMAGE_WARNINGS[code] }));
+}
+
 /** Maximum Hamming distance between two 64-bit perceptual hashes that counts as the same picture. */
 export const REUSE_MAX_DISTANCE = 3;
 
