@@ -69,8 +69,6 @@ export interface AuthThrottle {
   succeeded(attempt: AuthAttempt): Promise<void>;
   /** The attempt was wrong. The failure that uses up the account's window starts a block (and an alert). */
   failed(attempt: AuthAttempt): Promise<void>;
-  /** The attempt could not be judged (e.g. the SMS could not be sent): all its points are given back. */
-  cancelled(attempt: AuthAttempt): Promise<void>;
 }
 
 /** 429 in the one error shape; `retryAfterSeconds` tells the page how long to wait. */
@@ -171,12 +169,6 @@ export function createAuthThrottle(
       const blockSeconds = Math.min(o.maxBlockSeconds, o.firstBlockSeconds * 2 ** (n - 1));
       await account.block(key, blockSeconds);
       await onAlert({ kind: 'ACCOUNT_BLOCKED', action: i.action, account: i.account, ip: i.ip, blockSeconds, blockCount: n });
-    },
-
-    async cancelled(attempt) {
-      const i = attempt.input;
-      await giveBack(account, accountKey(i));
-      if (!i.trustedDevice) await Promise.all([giveBack(netLimiter, netKey(i)), giveBack(ipLimiter, ipKey(i))]);
     },
   };
 }

@@ -38,9 +38,7 @@ export {
 export { assertCanAccessCandidate, candidateScopeWhere, type CandidateScopeTarget } from './scope.js';
 export {
   createAuthThrottle,
-  networkOf,
   throttledError,
-  AUTH_THROTTLE_DEFAULTS,
   type AuthAction,
   type AuthAttempt,
   type AuthThrottle,
@@ -48,7 +46,7 @@ export {
   type AttemptInput,
   type ThrottleAlert,
 } from './auth-throttle.js';
-export { createDeviceTrust, deviceCookieName, DEVICE_COOKIE, type DeviceTrust } from './device-trust.js';
+export { createDeviceTrust, type DeviceTrust } from './device-trust.js';
 export { assertAcceptablePassword, type PasswordContext } from './password-policy.js';
 export {
   newTotpSecret,
@@ -58,7 +56,5 @@ export {
   hashRecoveryCode,
   sealTotpSecret,
   openTotpSecret,
-  RECOVERY_CODE_COUNT,
-  TOTP_ISSUER,
 } from './second-factor.js';
 export { writeAudit, writeAudits, sanitizeAuditDetails, auditActor, type AuditEntry, type AuditWriter } from './audit.js';
