@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { PrismaClient } from '@exam/db';
 import type { SmsCodeSent } from '@exam/api';
-import { DomainError } from '@exam/domain';
+import { DomainError, newUuidV7 } from '@exam/domain';
 import { ACCOUNT_CODE_TEMPLATE, type SmsSender } from '@exam/notify';
 
 export type CodePurpose = 'ACTIVATE' | 'RESET_PASSWORD';
@@ -70,11 +70,11 @@ export function createSmsCodeService(deps: {
           where: { candidateId: candidate.id, purpose, consumedAt: null },
           data: { consumedAt: at },
         });
-        const created = await tx.verificationCode.create({
-          data: { candidateId: candidate.id, purpose, codeHash: '0'.repeat(64), expiresAt: new Date(at.getTime() + SMS_CODE_RULES.ttlSeconds * 1000) },
+        const id = newUuidV7(); // known before the insert: the hash binds the code to its row
+        return tx.verificationCode.create({
+          data: { id, candidateId: candidate.id, purpose, codeHash: hash(id, code), expiresAt: new Date(at.getTime() + SMS_CODE_RULES.ttlSeconds * 1000) },
           select: { id: true },
         });
-        return tx.verificationCode.update({ where: { id: created.id }, data: { codeHash: hash(created.id, code) }, select: { id: true } });
       });
       try {
         await sms.send({
