@@ -1,7 +1,9 @@
 import type { Router } from 'express';
+import { inboxQuerySchema, type InboxUnreadResponse } from '@exam/api';
 import { requireRole } from '@exam/auth';
+import { parse } from '@exam/http';
 import { DomainError } from '@exam/domain';
-import { listInbox, markRead } from './inbox.service.js';
+import { countUnread, listInbox, markAllRead, markRead } from './inbox.service.js';
 import type { NotificationDeps } from './notification-deps.js';
 import { queueHealth } from './queue-health.service.js';
 
@@ -15,7 +17,18 @@ export function notificationRoutes(deps: NotificationDeps) {
     };
 
     router.get('/inbox', candidate, async (req, res) => {
-      res.json(await listInbox(deps.prisma, candidateIdOf(req.auth?.candidateId)));
+      const { cursor } = parse(inboxQuerySchema, req.query);
+      res.json(await listInbox(deps.prisma, candidateIdOf(req.auth?.candidateId), cursor));
+    });
+
+    router.get('/inbox/unread', candidate, async (req, res) => {
+      const body: InboxUnreadResponse = { unread: await countUnread(deps.prisma, candidateIdOf(req.auth?.candidateId)) };
+      res.json(body);
+    });
+
+    router.post('/inbox/read-all', candidate, async (req, res) => {
+      await markAllRead(deps.prisma, candidateIdOf(req.auth?.candidateId), deps.now());
+      res.status(204).end();
     });
 
     router.post('/inbox/:id/read', candidate, async (req, res) => {

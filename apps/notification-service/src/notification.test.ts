@@ -51,15 +51,32 @@ beforeAll(async () => {
 });
 
 describe('inbox', () => {
-  it('shows a candidate only their own messages, newest first, at most 50, with the unread count', async () => {
+  it('shows a candidate only their own messages, newest first, 20 a page with a cursor to the next, and the unread count', async () => {
     const res = await request(app).get('/api/notification/inbox').set(h.a);
     expect(res.status).toBe(200);
-    expect(res.body.items).toHaveLength(50);
+    expect(res.body.items).toHaveLength(20);
     expect(res.body.items[0]).toMatchObject({ title: '通知54', readAt: null });
-    expect(res.body.items[49].title).toBe('通知5');
+    expect(res.body.items[19].title).toBe('通知35');
     expect(res.body.unread).toBe(55);
+    // page on to the end: every message exactly once, in order
+    const titles: string[] = res.body.items.map((m: { title: string }) => m.title);
+    let cursor: string | null = res.body.nextCursor;
+    while (cursor) {
+      const next = await request(app).get('/api/notification/inbox').query({ cursor }).set(h.a);
+      titles.push(...next.body.items.map((m: { title: string }) => m.title));
+      cursor = next.body.nextCursor;
+    }
+    expect(titles).toEqual(Array.from({ length: 55 }, (_, i) => `通知${54 - i}`));
     const b = await request(app).get('/api/notification/inbox').set(h.b);
     expect(b.body.items.map((m: { title: string }) => m.title)).toEqual(['退回补充']);
+    expect(b.body.nextCursor).toBeNull();
+    expect((await request(app).get('/api/notification/inbox/unread').set(h.b)).body).toEqual({ unread: 1 });
+  });
+
+  it('answers a forged or broken cursor with 400', async () => {
+    const forged = Buffer.from('2026-02-01T00:00:00.000Z|not-a-uuid').toString('base64url');
+    expect((await request(app).get('/api/notification/inbox').query({ cursor: forged }).set(h.a)).status).toBe(400);
+    expect((await request(app).get('/api/notification/inbox').query({ cursor: 'a.b' }).set(h.a)).status).toBe(400);
   });
 
   it('marks an own message read (idempotently); another candidate’s message is 404', async () => {
@@ -73,6 +90,12 @@ describe('inbox', () => {
     expect((await request(app).post(`/api/notification/inbox/${messageOfB}/read`).set(h.a)).status).toBe(404);
     expect((await request(app).post('/api/notification/inbox/nope/read').set(h.a)).status).toBe(404);
     expect((await prisma.inboxMessage.findUniqueOrThrow({ where: { id: messageOfB } })).readAt).toBeNull();
+  });
+
+  it('全部已读 marks every own message read and leaves other candidates alone', async () => {
+    expect((await request(app).post('/api/notification/inbox/read-all').set(h.a)).status).toBe(204);
+    expect((await request(app).get('/api/notification/inbox/unread').set(h.a)).body).toEqual({ unread: 0 });
+    expect((await request(app).get('/api/notification/inbox/unread').set(h.b)).body).toEqual({ unread: 1 });
   });
 
   it('is for candidates only, and writes need the CSRF header', async () => {
@@ -90,7 +113,7 @@ describe('GET /api/notification/health/queues', () => {
     const res = await request(app).get('/api/notification/health/queues').set(h.admin);
     expect(res.status).toBe(200);
     const byName = Object.fromEntries(res.body.queues.map((q: { name: string }) => [q.name, q]));
-    expect(Object.keys(byName).sort()).toEqual(['deadline', 'image', 'notify']);
+    expect(Object.keys(byName).sort()).toEqual(['deadline', 'image', 'notify', 'notify-email', 'notify-inapp', 'notify-sms']);
     expect(byName.image.counts).toMatchObject({ waiting: 1, failed: 0 });
     expect(byName.notify.counts).toMatchObject({ delayed: 1, waiting: 0 });
     expect(byName.deadline.paused).toBe(false);

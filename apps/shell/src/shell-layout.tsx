@@ -1,6 +1,10 @@
+import { useState } from 'react';
 import { Outlet, useNavigate } from 'react-router';
 import { useSession } from '@exam/session';
-import { Button, Flex, Layout, Typography, useFeedback } from '@exam/ui';
+import { Badge, Button, Flex, Layout, Typography, useFeedback } from '@exam/ui';
+import { InboxDrawer } from './inbox/inbox-drawer';
+import { inboxButtonLabel } from './inbox/inbox-model';
+import { useUnreadCount } from './inbox/use-unread-count';
 
 const ROLE_LABELS = {
   CANDIDATE: '考生',
@@ -14,6 +18,9 @@ export function ShellLayout() {
   const { user, logout } = useSession();
   const navigate = useNavigate();
   const { message } = useFeedback();
+  const isCandidate = user?.role === 'CANDIDATE';
+  const badge = useUnreadCount(isCandidate);
+  const [inboxOpen, setInboxOpen] = useState(false);
 
   const onLogout = async () => {
     try {
@@ -37,6 +44,13 @@ export function ShellLayout() {
                 {user.displayName}
                 <span style={{ opacity: 0.7 }}>（{ROLE_LABELS[user.role]}）</span>
               </Typography.Text>
+              {isCandidate && (
+                <Badge count={badge.unread} overflowCount={99} size="small">
+                  <Button size="small" onClick={() => setInboxOpen(true)} aria-label={inboxButtonLabel(badge.unread)} data-testid="inbox-button">
+                    消息
+                  </Button>
+                </Badge>
+              )}
               <Button size="small" onClick={onLogout}>
                 退出登录
               </Button>
@@ -44,6 +58,7 @@ export function ShellLayout() {
           )}
         </Flex>
       </Layout.Header>
+      {isCandidate && <InboxDrawer open={inboxOpen} onClose={() => setInboxOpen(false)} onUnreadChange={badge.set} />}
       <Layout.Content style={{ padding: '12px clamp(8px, 2vw, 24px)', maxWidth: 1200, width: '100%', margin: '0 auto' }}>
         <Outlet />
       </Layout.Content>

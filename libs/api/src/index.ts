@@ -518,4 +518,17 @@ export interface InboxMessageView {
 export interface InboxResponse {
   items: InboxMessageView[];
   unread: number;
+  /** pass as `?cursor=` for the next (older) page; null on the last page */
+  nextCursor: string | null;
 }
+/** GET /api/notification/inbox/unread: what the header badge shows (polled while the page is visible). */
+export interface InboxUnreadResponse {
+  unread: number;
+}
+/** Query of GET /api/notification/inbox: an opaque cursor from the previous page. */
+export const inboxQuerySchema = z.object({
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,200}$/, '分页参数不正确')
+    .optional(),
+});
