@@ -1,12 +1,12 @@
 import { runService } from '@exam/http';
-import { FileSmsSender } from '@exam/notify';
+import { SMS_ENV_KEYS, createSmsSender } from '@exam/notify';
 import { buildIdentityApp } from './app.js';
 
 await runService({
   service: 'identity-service',
   defaultPort: 3101,
   // the look-up hash key only: identity never needs to read an ID number back
-  extraEnv: ['ID_HASH_KEY', 'SMS_DIR'],
+  extraEnv: ['ID_HASH_KEY', ...SMS_ENV_KEYS],
   build: ({ prisma, redis, producer, logger, config, trustProxy }) =>
-    buildIdentityApp({ prisma, redis, producer, logger, config, trustProxy, sms: new FileSmsSender(String(config.SMS_DIR)) }),
+    buildIdentityApp({ prisma, redis, producer, logger, config, trustProxy, sms: createSmsSender(config) }),
 });

@@ -113,7 +113,7 @@ describe('GET /api/notification/health/queues', () => {
     const res = await request(app).get('/api/notification/health/queues').set(h.admin);
     expect(res.status).toBe(200);
     const byName = Object.fromEntries(res.body.queues.map((q: { name: string }) => [q.name, q]));
-    expect(Object.keys(byName).sort()).toEqual(['deadline', 'image', 'notify', 'notify-email', 'notify-inapp', 'notify-sms']);
+    expect(Object.keys(byName).sort()).toEqual([...QUEUE_NAMES].sort());
     expect(byName.image.counts).toMatchObject({ waiting: 1, failed: 0 });
     expect(byName.notify.counts).toMatchObject({ delayed: 1, waiting: 0 });
     expect(byName.deadline.paused).toBe(false);

@@ -1,22 +1,15 @@
-import type { JobHandler } from '@exam/queue';
+import { DELIVERY_JOB, type AnyJobHandler, type DeliveryChannel, type JobHandler } from '@exam/queue';
 import type { WorkerDeps } from './deps.js';
 import { deliverOutbox, fanoutPublication, fanoutTransition } from './notify.service.js';
 import { sendSecurityAlert } from './security-alert.service.js';
 
-export function notifyHandlers(
-  deps: WorkerDeps,
-): [JobHandler<'notify.fanout'>, JobHandler<'notify.deliver'>, JobHandler<'notify.publication'>, JobHandler<'notify.security-alert'>] {
+/** The notify jobs: fan-out and security alerts (queue `notify`), one delivery job per channel (its own queue). */
+export function notifyHandlers(deps: WorkerDeps): AnyJobHandler[] {
   return [
     {
       name: 'notify.fanout',
       async handle({ transitionId }) {
         await fanoutTransition(deps, transitionId);
-      },
-    },
-    {
-      name: 'notify.deliver',
-      async handle({ outboxId }, ctx) {
-        await deliverOutbox(deps, outboxId, { attemptsMade: ctx.attemptsMade });
       },
     },
     {
@@ -31,5 +24,18 @@ export function notifyHandlers(
         await sendSecurityAlert(deps, auditId);
       },
     },
+    deliverHandler(deps, 'EMAIL'),
+    deliverHandler(deps, 'SMS'),
+    deliverHandler(deps, 'INAPP'),
   ];
+}
+
+/** The delivery job of one channel: the row, the attempt and how many attempts the job has (its last one decides). */
+function deliverHandler<C extends DeliveryChannel>(deps: WorkerDeps, channel: C): JobHandler<(typeof DELIVERY_JOB)[C]> {
+  return {
+    name: DELIVERY_JOB[channel],
+    async handle({ outboxId }, ctx) {
+      await deliverOutbox(deps, outboxId, { attemptsMade: ctx.attemptsMade, maxAttempts: ctx.maxAttempts, channel });
+    },
+  };
 }

@@ -1,20 +1,32 @@
+import type { NotificationOutbox, Prisma } from '@exam/db';
 import { DEFAULT_CATALOG, DOSSIER_STATUS_LABELS, formatBeijingTime, reviewReasonText } from '@exam/domain';
-import { isTemplateCode, renderTemplate, templateForTransition, type TemplateCode, type TemplateParams } from '@exam/notify';
-import { DEFAULT_JOB_OPTIONS } from '@exam/queue';
+import {
+  OUTBOX_REASONS,
+  errorText,
+  isTemplateCode,
+  outcomeOfFailure,
+  renderNotice,
+  sendingState,
+  templateForTransition,
+  type OutboxReason,
+  type RenderedNotice,
+  type TemplateCode,
+  type TemplateParams,
+} from '@exam/notify';
+import { DELIVERY_JOB, jobOptionsFor, type DeliveryChannel, type JobProducer } from '@exam/queue';
 import type { WorkerDeps } from './deps.js';
 
-type Channel = 'INAPP' | 'EMAIL' | 'SMS';
 type RecipientType = 'CANDIDATE' | 'UNIT';
 
 export const eventKeyOfTransition = (transitionId: string) => `transition:${transitionId}`;
 
-/** How many times BullMQ runs a deliver job (the producer's default); the last failure marks the row FAILED. */
-export const DELIVER_ATTEMPTS = DEFAULT_JOB_OPTIONS.attempts ?? 1;
+/** How many times BullMQ runs a delivery job of this channel; the last failure marks the row FAILED. */
+export const deliverAttempts = (channel: DeliveryChannel) => jobOptionsFor(DELIVERY_JOB[channel]).attempts ?? 1;
 
 /**
  * Creates the outbox rows of one dossier transition — the candidate (in-app always, email / SMS when known) and
  * the registering unit (email / SMS when set) — with the template of the transition's target state, then queues
- * one notify.deliver per row. Rows are unique per (event, recipient, channel): running it twice adds nothing.
+ * one delivery per row on its channel's queue. Rows are unique per (event, recipient, channel): running it twice adds nothing.
  */
 export async function fanoutTransition(deps: Pick<WorkerDeps, 'prisma' | 'producer'>, transitionId: string): Promise<number> {
   const t = await deps.prisma.dossierTransition.findUnique({
@@ -75,13 +87,14 @@ interface OutboxEvent {
 
 /**
  * The outbox rows of one event — the candidate (in-app always, email / SMS when known) and the registering unit
- * (email / SMS when set) — then one notify.deliver per row still pending. Unique per (event, recipient, channel).
+ * (email / SMS when set) — then one delivery job per row still pending, on its channel's queue. Unique per
+ * (event, recipient, channel).
  */
 async function createOutbox(deps: Pick<WorkerDeps, 'prisma' | 'producer'>, e: OutboxEvent): Promise<number> {
   const { prisma, producer } = deps;
-  renderTemplate(e.code, e.params); // fail here, not per channel, when parameters are missing
+  renderNotice(e.code, e.params); // fail here, not per channel, when parameters are missing
   const c = e.candidate;
-  const recipients: { recipientType: RecipientType; channel: Channel; address: string | null }[] = [
+  const recipients: { recipientType: RecipientType; channel: DeliveryChannel; address: string | null }[] = [
     { recipientType: 'CANDIDATE', channel: 'INAPP', address: null },
   ];
   if (c.email) recipients.push({ recipientType: 'CANDIDATE', channel: 'EMAIL', address: c.email });
@@ -100,9 +113,17 @@ async function createOutbox(deps: Pick<WorkerDeps, 'prisma' | 'producer'>, e: Ou
     })),
     skipDuplicates: true,
   });
-  const rows = await prisma.notificationOutbox.findMany({ where: { eventKey: e.eventKey, status: 'PENDING' }, select: { id: true } });
-  await producer.addBulk('notify.deliver', rows.map((r) => ({ outboxId: r.id })));
+  const rows = await prisma.notificationOutbox.findMany({ where: { eventKey: e.eventKey, status: 'PENDING' }, select: { id: true, channel: true } });
+  await queueDeliveries(producer, rows);
   return rows.length;
+}
+
+/** One delivery job per row, on the queue of the row's channel (bulk, deterministic job ids). */
+export async function queueDeliveries(producer: JobProducer, rows: readonly { id: string; channel: DeliveryChannel }[]): Promise<void> {
+  for (const channel of ['INAPP', 'EMAIL', 'SMS'] as const) {
+    const ids = rows.filter((r) => r.channel === channel).map((r) => ({ outboxId: r.id }));
+    await producer.addBulk(DELIVERY_JOB[channel], ids);
+  }
 }
 
 /** Deadline and reasons of the return a RETURNED transition opened. */
@@ -125,57 +146,217 @@ async function returnParams(
   return { deadline: formatBeijingTime(ret.deadline), reasons: reasons.join('；') || '请登录系统查看退回原因' };
 }
 
-export type DeliverOutcome = 'sent' | 'skipped';
+/**
+ * - `sent`: delivered now; `skipped`: nothing to do (not pending, or another run has it);
+ * - `failed`: FAILED for good (5xx, rejected recipient, bad template…); `fell-back`: SMS CANCELLED (quota or provider
+ *   flow control), the candidate's in-app message carries the notice; `expired`: its moment passed;
+ * - `in-doubt`: a previous run handed it to the provider and died before recording the answer: FAILED / OUTCOME_UNKNOWN.
+ */
+export type DeliverOutcome = 'sent' | 'skipped' | 'failed' | 'fell-back' | 'expired' | 'in-doubt';
+
+type DeliverDeps = Pick<WorkerDeps, 'prisma' | 'producer' | 'email' | 'sms' | 'smsQuota' | 'clock'>;
 
 /**
- * Delivers one outbox row on its channel. Idempotent: a row that is not PENDING is skipped; the in-app message is
- * unique per outbox row. On failure it records attempts/lastError and rethrows (BullMQ retries with backoff); the
- * last attempt marks the row FAILED.
+ * Delivers one outbox row on its channel, at most once:
+ * - in-app: the inbox message (unique per outbox row) and SENT in one transaction;
+ * - email / SMS: the row is claimed (PENDING → SENDING, `lastAttemptAt`) before the provider is called and becomes
+ *   SENT with the provider's message id after; a failure is classified (`outcomeOfFailure`): retryable ones put the
+ *   row back to PENDING with the reason and rethrow (BullMQ retries with backoff; the last attempt makes the row FAILED
+ *   and leaves the job failed), final ones make it FAILED with the reason and complete the job (no retry). A run that finds the row still SENDING after IN_FLIGHT_MS knows a
+ *   previous run died between the send and its record: it does not send again (FAILED / OUTCOME_UNKNOWN).
+ * - SMS first takes one message of the phone's quota (1 a minute, 10 a day); when it is used up — or the provider's own
+ *   per-number flow control refuses — the row is CANCELLED with the reason and the notice goes in-app instead.
  */
 export async function deliverOutbox(
-  deps: Pick<WorkerDeps, 'prisma' | 'email' | 'sms' | 'clock'>,
+  deps: DeliverDeps,
   outboxId: string,
-  attempt: { attemptsMade: number; maxAttempts?: number },
+  attempt: { attemptsMade: number; maxAttempts?: number; channel?: DeliveryChannel },
 ): Promise<DeliverOutcome> {
   const { prisma, clock } = deps;
   const row = await prisma.notificationOutbox.findUnique({ where: { id: outboxId } });
-  if (!row || row.status !== 'PENDING') return 'skipped';
-  const pending = { id: row.id, status: 'PENDING' as const };
+  if (!row) return 'skipped';
+  if (attempt.channel && attempt.channel !== row.channel) {
+    // queued on another channel's queue (by hand?): deliver it under its own channel's limiter
+    await deps.producer.add(DELIVERY_JOB[row.channel], { outboxId: row.id });
+    return 'skipped';
+  }
+  const now = clock.now();
+  if (row.status === 'SENDING') {
+    if (sendingState(row.lastAttemptAt, now) === 'in-flight') {
+      throw new Error('a previous attempt may still be waiting for the provider; looked at again later');
+    }
+    const settled = await prisma.notificationOutbox.updateMany({
+      where: { id: row.id, status: 'SENDING', lastAttemptAt: row.lastAttemptAt },
+      data: { status: 'FAILED', reason: 'OUTCOME_UNKNOWN', lastError: OUTBOX_REASONS.OUTCOME_UNKNOWN },
+    });
+    return settled.count ? 'in-doubt' : 'skipped';
+  }
+  if (row.status !== 'PENDING') return 'skipped';
+  if (row.expiresAt && row.expiresAt.getTime() <= now.getTime()) {
+    await finish(deps, row.id, 'PENDING', { status: 'EXPIRED', reason: 'EXPIRED' });
+    return 'expired';
+  }
+
+  let notice: RenderedNotice;
   try {
     if (!isTemplateCode(row.templateCode)) throw new Error(`unknown template ${row.templateCode}`);
-    const code: TemplateCode = row.templateCode;
-    const params = row.params as unknown as TemplateParams;
-    const msg = renderTemplate(code, params);
-    const sent = { status: 'SENT' as const, sentAt: clock.now(), attempts: { increment: 1 }, lastError: null };
-    switch (row.channel) {
-      case 'INAPP': {
-        if (!row.candidateId) throw new Error('in-app notice without a candidate');
-        await prisma.$transaction([
-          prisma.inboxMessage.createMany({
-            data: [{ candidateId: row.candidateId, outboxId: row.id, title: msg.title, body: msg.text }],
-            skipDuplicates: true,
-          }),
-          prisma.notificationOutbox.updateMany({ where: pending, data: sent }),
-        ]);
-        return 'sent';
-      }
-      case 'EMAIL':
-        if (!row.address) throw new Error('email notice without an address');
-        await deps.email.send({ to: row.address, subject: msg.title, text: msg.text, messageId: `<${row.id}@notify.exam.local>` });
-        break;
-      case 'SMS':
-        if (!row.address) throw new Error('SMS notice without a number');
-        await deps.sms.send({ to: row.address, templateCode: code, params });
-        break;
-    }
-    await prisma.notificationOutbox.updateMany({ where: pending, data: sent });
-    return 'sent';
+    notice = renderNotice(row.templateCode, row.params as unknown as TemplateParams);
   } catch (err) {
-    const last = attempt.attemptsMade + 1 >= (attempt.maxAttempts ?? DELIVER_ATTEMPTS);
-    await prisma.notificationOutbox.updateMany({
-      where: pending,
-      data: { attempts: { increment: 1 }, lastError: String((err as Error)?.message ?? err).slice(0, 2000), ...(last ? { status: 'FAILED' } : {}) },
-    });
-    throw err;
+    await finish(deps, row.id, 'PENDING', { status: 'FAILED', reason: 'TEMPLATE_ERROR', lastError: errorText(err) });
+    return 'failed';
   }
+  const maxAttempts = attempt.maxAttempts ?? deliverAttempts(row.channel);
+
+  switch (row.channel) {
+    case 'INAPP': {
+      if (!row.candidateId) {
+        await finish(deps, row.id, 'PENDING', { status: 'FAILED', reason: 'NO_ADDRESS', lastError: 'in-app notice without a candidate' });
+        return 'failed';
+      }
+      const [, marked] = await prisma.$transaction([
+        prisma.inboxMessage.createMany({
+          data: [{ candidateId: row.candidateId, outboxId: row.id, title: notice.inapp.title, body: notice.inapp.body }],
+          skipDuplicates: true,
+        }),
+        prisma.notificationOutbox.updateMany({
+          where: { id: row.id, status: 'PENDING' },
+          data: { status: 'SENT', sentAt: clock.now(), attempts: { increment: 1 }, provider: 'inbox', reason: null, lastError: null },
+        }),
+      ]);
+      return marked.count ? 'sent' : 'skipped';
+    }
+    case 'EMAIL': {
+      const to = row.address;
+      if (!to) {
+        await finish(deps, row.id, 'PENDING', { status: 'FAILED', reason: 'NO_ADDRESS', lastError: 'email notice without an address' });
+        return 'failed';
+      }
+      return sendClaimed(deps, row, { attemptsMade: attempt.attemptsMade, maxAttempts }, async () => {
+        const r = await deps.email.send({
+          to,
+          subject: notice.email.subject,
+          text: notice.email.text,
+          html: notice.email.html,
+          messageId: `<${row.id}@notify.exam.local>`,
+        });
+        return { provider: 'smtp', providerMessageId: r.messageId };
+      });
+    }
+    case 'SMS': {
+      const to = row.address;
+      if (!to) {
+        await finish(deps, row.id, 'PENDING', { status: 'FAILED', reason: 'NO_ADDRESS', lastError: 'SMS notice without a number' });
+        return 'failed';
+      }
+      const quota = await deps.smsQuota.take(to);
+      if (!quota.ok) {
+        await fallBackToInapp(deps, row, 'PENDING', quota.reason);
+        return 'fell-back';
+      }
+      const code = row.templateCode as TemplateCode;
+      return sendClaimed(
+        deps,
+        row,
+        { attemptsMade: attempt.attemptsMade, maxAttempts },
+        async () => {
+          const r = await deps.sms.send({ to, templateCode: code, params: row.params as unknown as TemplateParams }, { outId: row.id });
+          return { provider: deps.sms.provider, providerMessageId: r.id };
+        },
+        () => deps.smsQuota.giveBack(to),
+      );
+    }
+  }
+}
+
+/** A conditional status change (only from `from`): a concurrent run that already moved the row is left alone. */
+async function finish(
+  deps: Pick<WorkerDeps, 'prisma'>,
+  id: string,
+  from: 'PENDING' | 'SENDING',
+  data: { status: 'PENDING' | 'FAILED' | 'CANCELLED' | 'EXPIRED'; reason: OutboxReason; lastError?: string },
+): Promise<boolean> {
+  const r = await deps.prisma.notificationOutbox.updateMany({ where: { id, status: from }, data: { lastError: null, ...data } });
+  return r.count > 0;
+}
+
+/** Claims the row (PENDING → SENDING), calls the provider, records the outcome. */
+async function sendClaimed(
+  deps: DeliverDeps,
+  row: NotificationOutbox,
+  attempt: { attemptsMade: number; maxAttempts: number },
+  send: () => Promise<{ provider: string; providerMessageId: string }>,
+  notSent: () => Promise<void> = async () => undefined,
+): Promise<DeliverOutcome> {
+  const { prisma, clock } = deps;
+  const claimed = await prisma.notificationOutbox.updateMany({
+    where: { id: row.id, status: 'PENDING' },
+    data: { status: 'SENDING', lastAttemptAt: clock.now(), attempts: { increment: 1 } },
+  });
+  if (!claimed.count) {
+    await notSent();
+    return 'skipped';
+  }
+  let sent: { provider: string; providerMessageId: string };
+  try {
+    sent = await send();
+  } catch (err) {
+    await notSent();
+    const o = outcomeOfFailure(err, attempt);
+    if (o.fallback) {
+      await fallBackToInapp(deps, row, 'SENDING', o.reason, errorText(err));
+      return 'fell-back';
+    }
+    await finish(deps, row.id, 'SENDING', { status: o.status, reason: o.reason, lastError: errorText(err) });
+    if (o.rethrow) throw err;
+    return 'failed';
+  }
+  // the message is out: record it, riding out a short database hiccup (a row left SENDING would end in doubt)
+  const data = { status: 'SENT' as const, sentAt: clock.now(), provider: sent.provider, providerMessageId: sent.providerMessageId.slice(0, 128), reason: null, lastError: null };
+  for (let i = 0; ; i++) {
+    try {
+      await prisma.notificationOutbox.updateMany({ where: { id: row.id, status: 'SENDING' }, data });
+      return 'sent';
+    } catch (err) {
+      if (i >= 2) throw err;
+      await new Promise((r) => setTimeout(r, 500 * (i + 1)));
+    }
+  }
+}
+
+/**
+ * The SMS of this row is not sent (our per-phone quota, or the provider's flow control): CANCELLED with the reason.
+ * A candidate gets the notice in-app instead — the event's in-app row (created if it was not) is delivered; a
+ * registering unit has no inbox (its email, when set, carries the notice).
+ */
+async function fallBackToInapp(
+  deps: Pick<WorkerDeps, 'prisma' | 'producer'>,
+  row: NotificationOutbox,
+  from: 'PENDING' | 'SENDING',
+  reason: OutboxReason,
+  detail?: string,
+): Promise<void> {
+  const toCandidate = row.recipientType === 'CANDIDATE' && row.candidateId;
+  const why = `${OUTBOX_REASONS[reason]}${detail ? `（${detail}）` : ''}`;
+  const lastError = toCandidate ? `${why}；已改为站内信` : `${why}；单位联系人没有站内信，未发送短信`;
+  await finish(deps, row.id, from, { status: 'CANCELLED', reason, lastError: lastError.slice(0, 2000) });
+  if (!toCandidate) return;
+  await deps.prisma.notificationOutbox.createMany({
+    data: [
+      {
+        eventKey: row.eventKey,
+        eventType: row.eventType,
+        recipientType: 'CANDIDATE',
+        candidateId: row.candidateId,
+        channel: 'INAPP',
+        templateCode: row.templateCode,
+        params: row.params as Prisma.InputJsonValue,
+      },
+    ],
+    skipDuplicates: true,
+  });
+  const inapp = await deps.prisma.notificationOutbox.findUnique({
+    where: { eventKey_recipientType_channel: { eventKey: row.eventKey, recipientType: 'CANDIDATE', channel: 'INAPP' } },
+    select: { id: true, status: true },
+  });
+  if (inapp?.status === 'PENDING') await deps.producer.add(DELIVERY_JOB.INAPP, { outboxId: inapp.id });
 }
