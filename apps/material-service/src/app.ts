@@ -16,7 +16,12 @@ export function buildMaterialApp(deps: MaterialAppDeps) {
   return createServiceApp({
     service: 'material',
     logger: deps.logger,
-    readiness: { db: pgReadiness(deps.prisma), redis: redisReadiness(deps.redis) },
+    readiness: {
+      db: pgReadiness(deps.prisma),
+      redis: redisReadiness(deps.redis),
+      // the blob storage answers (the folder is writable / the bucket is there and the keys may use it)
+      ...(deps.storage.check ? { storage: () => deps.storage.check!() } : {}),
+    },
     trustProxy: deps.trustProxy ?? false,
     beforeRoutes: (router) => {
       router.use(sessionAuth(deps.prisma, deps.session));

@@ -1,6 +1,6 @@
 import { decryptIdNumber, loadIdKeyring, type IdKeyring } from '@exam/auth';
 import { runService } from '@exam/http';
-import { FsBlobStorage } from '@exam/storage';
+import { STORAGE_ENV_KEYS, createBlobStorage, describeBlobStorage } from '@exam/storage';
 import { buildMaterialApp } from './app.js';
 import { createUploadRateLimiter } from './upload-quota.js';
 
@@ -16,13 +16,15 @@ try {
 await runService({
   service: 'material-service',
   defaultPort: 3102,
-  extraEnv: ['STORAGE_DIR', 'UPLOAD_LIMIT_PER_HOUR', 'UPLOAD_LIMIT_PER_YEAR'],
-  build: ({ config, prisma, redis, producer, logger, now, session, trustProxy }) =>
-    buildMaterialApp({
+  extraEnv: [...STORAGE_ENV_KEYS, 'UPLOAD_LIMIT_PER_HOUR', 'UPLOAD_LIMIT_PER_YEAR'],
+  build: ({ config, prisma, redis, producer, logger, now, session, trustProxy }) => {
+    logger.info({ storage: describeBlobStorage(config) }, 'blob storage');
+    return buildMaterialApp({
       prisma,
       redis,
       producer,
-      storage: new FsBlobStorage(config.STORAGE_DIR),
+      // STORAGE_DRIVER: files under STORAGE_DIR, or the S3-compatible bucket every instance shares
+      storage: createBlobStorage(config),
       logger,
       now,
       decryptIdNumber: (enc, candidateId) => decryptIdNumber(idKeys, candidateId, enc),
@@ -32,5 +34,6 @@ await runService({
       },
       session,
       trustProxy,
-    }),
+    });
+  },
 });

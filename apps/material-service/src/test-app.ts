@@ -6,21 +6,22 @@ import { decryptIdNumber } from '@exam/auth';
 import { createPrismaClient } from '@exam/db';
 import { createLogger } from '@exam/http';
 import { createJobProducer, createRedisConnection, QUEUE_NAMES } from '@exam/queue';
-import { FsBlobStorage } from '@exam/storage';
+import { FsBlobStorage, type BlobStorage } from '@exam/storage';
 import { createTestDatabase, testRedisPrefix, testRedisUrl } from '@exam/testing';
 import { buildMaterialApp } from './app.js';
 import { TEST_ID_KEYRING, testClock } from '@exam/testing';
 import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from '@exam/domain';
 import { createUploadRateLimiter } from './upload-quota.js';
 
-export async function startMaterialTestApp(opts: { uploadLimits?: Partial<UploadLimits> } = {}) {
+/** `storage`: the blob storage to use instead of a temporary folder (e.g. an S3-compatible one). */
+export async function startMaterialTestApp(opts: { uploadLimits?: Partial<UploadLimits>; storage?: BlobStorage } = {}) {
   const db = await createTestDatabase();
   const prisma = createPrismaClient(db.url);
   const redis = createRedisConnection(testRedisUrl(), 'producer');
   const prefix = testRedisPrefix();
   const producer = createJobProducer(redis, prefix);
   const blobDir = await mkdtemp(join(tmpdir(), 'material-test-'));
-  const storage = new FsBlobStorage(blobDir);
+  const storage: BlobStorage = opts.storage ?? new FsBlobStorage(blobDir);
   const clock = testClock();
   const limits = { ...DEFAULT_UPLOAD_LIMITS, ...opts.uploadLimits };
   const app = buildMaterialApp({
@@ -43,5 +44,5 @@ export async function startMaterialTestApp(opts: { uploadLimits?: Partial<Upload
     await db.drop();
     await rm(blobDir, { recursive: true, force: true });
   };
-  return { app, prisma, redis, prefix, producer, storage, blobDir, clock, close };
+  return { app, prisma, redis, prefix, producer, storage, blobDir, clock, databaseUrl: db.url, close };
 }

@@ -8,6 +8,7 @@ export function imageHandlers(deps: WorkerDeps): [JobHandler<'image.process'>] {
       name: 'image.process',
       async handle({ imageId }) {
         const outcome = await processUploadedImage(deps, imageId);
+        deps.metrics?.imageProcessed(outcome);
         deps.logger.info({ imageId, outcome }, 'image.process');
       },
     },

@@ -7,6 +7,7 @@ import { requestId } from './request-id.js';
 import { errorHandler, notFoundHandler, type ErrorMapper } from './errors.js';
 import { runReadiness, type ReadinessCheck } from './readiness.js';
 import { guardBodyType, guardJsonBody, guardUrl } from './input-guard.js';
+import { METRICS_PATH, createServiceMetrics, type ServiceMetrics } from './metrics.js';
 
 export type ServiceName = 'identity' | 'material' | 'review' | 'notification';
 
@@ -25,6 +26,8 @@ export interface ServiceAppOptions {
   mapError?: ErrorMapper;
   /** JSON body limit (default 100kb). */
   jsonLimit?: string;
+  /** The service's metrics (default: a fresh registry); pass one to register the service's own metrics on it. */
+  metrics?: ServiceMetrics;
 }
 
 function pathOf(url: string | undefined): string {
@@ -48,8 +51,8 @@ function healthRoutes(router: Router, readiness: Record<string, ReadinessCheck>,
 
 /**
  * The Express app of one service: security headers, request ids, JSON access logs, input guards, a JSON body parser,
- * the service's routes under /api/<service>, /healthz and /readyz (at / and under /api/<service>),
- * a JSON 404 and the single error handler.
+ * the service's routes under /api/<service>, /healthz and /readyz (at / and under /api/<service>), Prometheus
+ * /metrics (at / only), a JSON 404 and the single error handler.
  */
 export function createServiceApp(opts: ServiceAppOptions): express.Express {
   const app = express();
@@ -58,6 +61,9 @@ export function createServiceApp(opts: ServiceAppOptions): express.Express {
   app.set('trust proxy', opts.trustProxy === true ? 'loopback' : (opts.trustProxy ?? false));
   app.set('query parser', 'simple');
 
+  // request latency by route pattern, served at /metrics (the root, never under /api: the gateway does not forward it)
+  const metrics = opts.metrics ?? createServiceMetrics(opts.service);
+  app.use(metrics.middleware);
   app.use(requestId());
   const isProbe = (url: string | undefined) => /(^|\/)(healthz|readyz)$/.test(pathOf(url));
   app.use(
@@ -72,7 +78,7 @@ export function createServiceApp(opts: ServiceAppOptions): express.Express {
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
       customSuccessMessage: (req, res) => `${req.method} ${pathOf((req as Request).originalUrl ?? req.url)} ${res.statusCode}`,
       customErrorMessage: (req, res) => `${req.method} ${pathOf((req as Request).originalUrl ?? req.url)} ${res.statusCode}`,
-      autoLogging: { ignore: (req) => isProbe(req.url) },
+      autoLogging: { ignore: (req) => isProbe(req.url) || pathOf(req.url) === METRICS_PATH },
       quietReqLogger: true,
     }),
   );
@@ -91,9 +97,11 @@ export function createServiceApp(opts: ServiceAppOptions): express.Express {
 
   const root = express.Router();
   healthRoutes(root, opts.readiness, opts.logger);
+  root.get(METRICS_PATH, metrics.handler);
   app.use(root);
 
   const router = express.Router();
+  metrics.markRouter(router);
   healthRoutes(router, opts.readiness, opts.logger);
   opts.beforeRoutes?.(router);
   opts.routes(router);

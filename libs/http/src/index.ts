@@ -27,3 +27,13 @@ export { findDemoData, refuseDemoDataInProduction } from './demo-guard.js';
 export { pgReadiness, redisReadiness, runReadiness, type ReadinessCheck, type ReadinessResult } from './readiness.js';
 export { runService, SERVICE_ENV_KEYS, type ServiceInfra } from './run-service.js';
 export { isDependencyUnavailable, requireRedisReady, serviceUnavailable, SERVICE_UNAVAILABLE_CODE, SERVICE_UNAVAILABLE_MESSAGE } from './unavailable.js';
+export {
+  HTTP_LATENCY_BUCKETS,
+  METRICS_PATH,
+  UNMATCHED_ROUTE,
+  createServiceMetrics,
+  processMetrics,
+  renderMetrics,
+  routeLabel,
+  type ServiceMetrics,
+} from './metrics.js';

@@ -28,6 +28,8 @@ describe('dependency unavailable → 503', () => {
       named('MaxRetriesPerRequestError', {}, 'Reached the max retries per request limit (which is 1).'),
       new Error('Connection terminated unexpectedly'),
       Object.assign(new Error('wrapped'), { cause: new Error('Command timed out') }),
+      // the object store's own 5xx after the SDK's retries (S3 SlowDown / InternalError)
+      named('SlowDown', { $fault: 'server', $metadata: { httpStatusCode: 503 } }, 'Please reduce your request rate.'),
     ];
     for (const e of unavailable) expect(isDependencyUnavailable(e), String(e)).toBe(true);
   });
@@ -40,6 +42,7 @@ describe('dependency unavailable → 503', () => {
       named('PrismaClientKnownRequestError', { code: 'P2010', meta: { driverAdapterError: { cause: { kind: 'postgres', code: '23505' } } } }),
       named('error', { code: '40001', severity: 'ERROR' }, 'could not serialize access'),
       new DomainError('NOT_FOUND', '记录不存在', 404),
+      named('AccessDenied', { $fault: 'client', $metadata: { httpStatusCode: 403 } }, 'Access Denied'), // a misconfiguration: 500, loudly
       'a string',
       null,
     ];

@@ -44,6 +44,8 @@ const UNAVAILABLE_MESSAGES = [
 ];
 
 interface ErrorLike {
+  /** AWS SDK v3 (object storage): 'server' for the store's own 5xx (SlowDown, InternalError, ServiceUnavailable) */
+  $fault?: unknown;
   name?: unknown;
   code?: unknown;
   message?: unknown;
@@ -57,6 +59,8 @@ function isUnavailableOne(e: ErrorLike): boolean {
   const name = typeof e.name === 'string' ? e.name : '';
   if (name === 'PrismaClientInitializationError') return true;
   if (name === 'MaxRetriesPerRequestError') return true;
+  // the object store answered 5xx after the SDK's own retries: the store is in trouble, not the request
+  if (e.$fault === 'server') return true;
   if (code && name.startsWith('PrismaClient') && PRISMA_UNAVAILABLE_CODES.has(code)) return true;
   if (typeof e.kind === 'string') {
     if (ADAPTER_UNAVAILABLE_KINDS.has(e.kind)) return true;

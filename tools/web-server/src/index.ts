@@ -4,3 +4,13 @@ export { UPSTREAM_UNAVAILABLE, matchProxyRoute, proxyRequest, toProxyRoutes, typ
 export { resolveClient, type ClientView } from './client-address';
 export { HSTS, PERMISSIONS_POLICY, REFERRER_POLICY, contentSecurityPolicy, edgeHeaders, pageLocation, remoteOrigins } from './edge-headers';
 export { parseCliArgs, type CliOptions } from './cli-args';
+export {
+  COMPRESSIBLE_EXTENSIONS,
+  PRECOMPRESSED,
+  acceptsCoding,
+  chooseContentCoding,
+  isCompressible,
+  parseAcceptEncoding,
+  type ContentCoding,
+  type VariantCoding,
+} from './content-encoding';

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
 import { createAddressMatcher } from '@exam/config';
 import { NO_CACHE, cacheControlFor, contentTypeFor } from './cache-rules';
+import { PRECOMPRESSED, acceptsCoding, chooseContentCoding, isCompressible, type VariantCoding } from './content-encoding';
 import { resolveClient } from './client-address';
 import { edgeHeaders, pageLocation, remoteOrigins } from './edge-headers';
 import { matchProxyRoute, proxyRequest, toProxyRoutes } from './proxy';
@@ -85,7 +86,13 @@ function resolveInside(root: string, pathname: string): string | null {
   return file === root || file.startsWith(root + sep) ? file : null;
 }
 
-async function fileAt(path: string): Promise<{ path: string; size: number; mtimeMs: number } | null> {
+interface FileInfo {
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
+
+async function fileAt(path: string): Promise<FileInfo | null> {
   try {
     const s = await stat(path);
     if (s.isFile()) return { path, size: s.size, mtimeMs: s.mtimeMs };
@@ -96,25 +103,58 @@ async function fileAt(path: string): Promise<{ path: string; size: number; mtime
   }
 }
 
-function sendFile(req: IncomingMessage, res: ServerResponse, file: { path: string; size: number; mtimeMs: number }, extra: Record<string, string>) {
-  const etag = `W/"${file.size.toString(16)}-${Math.floor(file.mtimeMs).toString(16)}"`;
+/** The precompressed variant (`<file>.br` / `.gz`) of a file, if it exists and is not older than the file. */
+async function variantOf(file: FileInfo, suffix: string): Promise<FileInfo | null> {
+  try {
+    const s = await stat(file.path + suffix);
+    // a file rebuilt after its variants were written is sent as it is, never with stale compressed bytes
+    return s.isFile() && s.mtimeMs + 1 >= file.mtimeMs ? { path: file.path + suffix, size: s.size, mtimeMs: s.mtimeMs } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * What to send for `file`: its brotli or gzip variant when the client accepts it and the build wrote one, otherwise
+ * the file itself. `vary`: the answer depends on Accept-Encoding (every compressible type, variants or not).
+ */
+async function negotiate(req: IncomingMessage, file: FileInfo): Promise<{ body: FileInfo; coding?: VariantCoding; vary: boolean }> {
+  if (!isCompressible(file.path)) return { body: file, vary: false };
+  const header = req.headers['accept-encoding'];
+  const variants = new Map<VariantCoding, FileInfo>();
+  for (const { coding, suffix } of PRECOMPRESSED) {
+    if (!acceptsCoding(header, coding)) continue;
+    const v = await variantOf(file, suffix);
+    if (v) variants.set(coding, v);
+  }
+  const chosen = chooseContentCoding(header, [...variants.keys()]);
+  return chosen === 'identity' ? { body: file, vary: true } : { body: variants.get(chosen)!, coding: chosen, vary: true };
+}
+
+async function sendFile(req: IncomingMessage, res: ServerResponse, file: FileInfo, extra: Record<string, string>) {
+  const { body, coding, vary } = await negotiate(req, file);
+  // one validator per representation: the br and gzip bytes are not the identity bytes
+  const etag = `W/"${body.size.toString(16)}-${Math.floor(file.mtimeMs).toString(16)}${coding ? `-${coding}` : ''}"`;
   const headers: Record<string, string> = {
     ...extra,
+    // the type and the caching rule of the file itself (main.3f2a9c1d.js stays immutable as .br)
     'content-type': contentTypeFor(file.path),
     'cache-control': cacheControlFor(file.path),
     etag,
   };
+  if (coding) headers['content-encoding'] = coding;
+  if (vary) headers['vary'] = 'Accept-Encoding';
   if (req.headers['if-none-match'] === etag) {
     res.writeHead(304, headers);
     res.end();
     return;
   }
-  res.writeHead(200, { ...headers, 'content-length': String(file.size) });
+  res.writeHead(200, { ...headers, 'content-length': String(body.size) });
   if (req.method === 'HEAD') {
     res.end();
     return;
   }
-  const stream = createReadStream(file.path);
+  const stream = createReadStream(body.path);
   stream.on('error', () => res.destroy());
   stream.pipe(res);
 }
@@ -177,14 +217,14 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     }
     const file = await fileAt(target);
     if (file) {
-      sendFile(req, res, file, corsHeaders);
+      await sendFile(req, res, file, corsHeaders);
       return;
     }
     // SPA fallback: client-side routes have no extension; missing assets stay 404.
     if (options.spa && extname(url.pathname) === '') {
       const index = await fileAt(join(root, 'index.html'));
       if (index) {
-        sendFile(req, res, index, corsHeaders);
+        await sendFile(req, res, index, corsHeaders);
         return;
       }
     }
