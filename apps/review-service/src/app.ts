@@ -3,6 +3,7 @@ import { sessionAuth, type SessionSettings } from '@exam/auth';
 import { createServiceApp, pgReadiness, redisReadiness } from '@exam/http';
 import type { ReviewDeps } from './review-deps.js';
 import { reviewRoutes } from './review.routes.js';
+import { mapRosterUploadError } from './roster-upload.middleware.js';
 
 export interface ReviewAppDeps extends ReviewDeps {
   redis: Redis;
@@ -19,5 +20,6 @@ export function buildReviewApp(deps: ReviewAppDeps) {
     trustProxy: deps.trustProxy ?? false,
     beforeRoutes: (router) => router.use(sessionAuth(deps.prisma, deps.session)),
     routes: reviewRoutes(deps),
+    mapError: mapRosterUploadError,
   });
 }

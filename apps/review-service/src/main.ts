@@ -1,5 +1,6 @@
 import { decryptIdNumber, loadIdKeyring, type IdKeyring } from '@exam/auth';
 import { runService } from '@exam/http';
+import { STORAGE_ENV_KEYS, createBlobStorage } from '@exam/storage';
 import { buildReviewApp } from './app.js';
 
 // the ID-number keyring (masked display, and the audited 查看完整证件号); refuses to start without it
@@ -14,7 +15,9 @@ try {
 await runService({
   service: 'review-service',
   defaultPort: 3103,
-  build: ({ prisma, redis, producer, logger, now, session, trustProxy }) =>
+  // roster import files and reports live in the blob storage the workers read too
+  extraEnv: [...STORAGE_ENV_KEYS],
+  build: ({ config, prisma, redis, producer, logger, now, session, trustProxy }) =>
     buildReviewApp({
       prisma,
       redis,
@@ -22,6 +25,7 @@ await runService({
       logger,
       now,
       decryptIdNumber: (enc, candidateId) => decryptIdNumber(idKeys, candidateId, enc),
+      storage: createBlobStorage(config),
       session,
       trustProxy,
     }),

@@ -19,12 +19,12 @@ function registeredRoutes(): string[] {
   const recorder = new Proxy({} as Router, {
     get: (_target, method: string) => (path: string) => void routes.push(`${method.toUpperCase()} ${path}`),
   });
-  reviewRoutes({ prisma: t.prisma, producer: t.producer, logger: console as never, now: () => new Date(), decryptIdNumber: () => '' })(recorder);
+  reviewRoutes({ prisma: t.prisma, producer: t.producer, logger: console as never, now: () => new Date(), decryptIdNumber: () => '', storage: t.storage })(recorder);
   return routes;
 }
 
 let h: Record<Caller, AuthHeaders | null>;
-let target: { dossierId: string; siteId: string };
+let target: { dossierId: string; siteId: string; examYearId: string };
 
 /** A refusal is 401/403/404, or — for a list the caller may read — an answer that holds none of site A's data. */
 type Check = number | ((body: unknown) => void);
@@ -76,6 +76,22 @@ const MATRIX: Record<string, Row> = {
     send: (hd) => withAuth(request(t.app).post(`/api/review/dossiers/${target.dossierId}/decision`).send({ decision: 'PASS', version: 1 }), hd),
     expect: { none: 401, candidate: 403, otherSite: 404, otherDistrict: 404 },
   },
+  'POST /admin/roster-imports': {
+    send: (hd) => withAuth(request(t.app).post('/api/review/admin/roster-imports').field('examYearId', target.examYearId).attach('file', Buffer.from('报名号\r\n1\r\n'), 'a.csv'), hd),
+    expect: { none: 401, candidate: 403, otherSite: 403, otherDistrict: 403 },
+  },
+  'POST /admin/roster-imports/:id/dry-run': {
+    send: (hd) => withAuth(request(t.app).post(`/api/review/admin/roster-imports/${target.dossierId}/dry-run`).send({ mapping: {} }), hd),
+    expect: { none: 401, candidate: 403, otherSite: 403, otherDistrict: 403 },
+  },
+  'POST /admin/roster-imports/:id/start': {
+    send: (hd) => withAuth(request(t.app).post(`/api/review/admin/roster-imports/${target.dossierId}/start`), hd),
+    expect: { none: 401, candidate: 403, otherSite: 403, otherDistrict: 403 },
+  },
+  'GET /admin/roster-imports/:id': {
+    send: (hd) => withAuth(request(t.app).get(`/api/review/admin/roster-imports/${target.dossierId}`), hd),
+    expect: { none: 401, candidate: 403, otherSite: 403, otherDistrict: 403 },
+  },
   'POST /dossiers/:id/id-number': {
     send: (hd) => withAuth(request(t.app).post(`/api/review/dossiers/${target.dossierId}/id-number`), hd),
     expect: { none: 401, candidate: 403, otherSite: 404, otherDistrict: 404 },
@@ -94,7 +110,7 @@ beforeAll(async () => {
   await seedSite(t.prisma, { districtCode: '34', name: '外考区考点' });
   const a = await buildDossier(t.prisma, { year, site: siteA, status: 'PENDING_SITE' });
   const other = await buildDossier(t.prisma, { year, site: siteB, status: 'DRAFT' });
-  target = { dossierId: a.dossier.id, siteId: siteA.id };
+  target = { dossierId: a.dossier.id, siteId: siteA.id, examYearId: year.id };
   const staff = async (role: 'SITE_REVIEWER' | 'DISTRICT_REVIEWER', opts: { siteId?: string; districtCode?: string }) =>
     loginAs(t.prisma, { role, userId: (await seedStaff(t.prisma, role, { districtCode: '12', ...opts })).id });
   h = {

@@ -8,6 +8,7 @@ import { getReviewDossier, revealIdNumber } from './review-dossier.service.js';
 import { districtProgress, statusCounts } from './progress.service.js';
 import { publicationStatus, publishResults } from './publication.service.js';
 import { claimNextDossier } from './review-queue.service.js';
+import { rosterRoutes } from './roster.routes.js';
 import type { ReviewDeps } from './review-deps.js';
 import { districtScope, reviewListQuerySchema, siteScope } from './review-scope.js';
 
@@ -18,6 +19,7 @@ const districtCountsQuery = reviewListQuerySchema.pick({ examYearId: true, siteI
 /**
  * /api/review: work lists, counts and progress, one dossier, decisions, 发布结果. Every route names its roles;
  * every dossier is reached through its scope (a site reviewer's own site, district staff's district).
+ * /admin/roster-imports…: the district admin's roster import (roster.routes.ts).
  * The authorisation matrix test (review-authz.test.ts) lists each of these routes.
  */
 export function reviewRoutes(deps: ReviewDeps) {
@@ -87,5 +89,8 @@ export function reviewRoutes(deps: ReviewDeps) {
       res.setHeader('Cache-Control', 'no-store');
       res.json({ idNumber: await revealIdNumber(deps, authOf(req), String(req.params.id), req.ip ?? null) });
     });
+
+    // the district admin's roster import (ADMIN only)
+    rosterRoutes(deps)(router);
   };
 }

@@ -11,3 +11,4 @@ export * from './review.js';
 export * from './upload-limits.js';
 export * from './retention.js';
 export * from './uuid.js';
+export * from './roster.js';

@@ -2,8 +2,11 @@
 // Every figure is a ratio against a baseline measured in the same run; absolute numbers describe this machine only.
 //   BENCH_IMAGES (50)  BENCH_CANDIDATES (200000; a comma list runs each size in its own database, e.g. 200000,1000000)
 //   BENCH_RUNS (200)   BENCH_SEED_BUDGET_S (300; per seeded data set)   BENCH_JOBS (2000)   BENCH_HASHES (6000000)
+//   BENCH_ROSTER_ROWS (100000)
+//   BENCH_ONLY (e.g. roster): run only the named sections (images, work-list, reuse, queue, roster) and replace just
+//   those sections in docs/BENCHMARKS.md, keeping the others as the last full run wrote them
 import { execFileSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +16,7 @@ import { imagePipelineSection } from './images.bench.js';
 import { renderSection, table, type Section } from './markdown.js';
 import { queueSection } from './queue.bench.js';
 import { REUSE_GOAL_MS, reuseSection } from './reuse.bench.js';
+import { ROSTER_GOAL_S, rosterSection } from './roster.bench.js';
 import { seconds } from './stats.js';
 import { FILTERED_GOAL_MS, PROGRESS_GOAL_RATIO, workListSection } from './work-list.bench.js';
 
@@ -37,7 +41,10 @@ const settings = {
   seedBudgetMs: intEnv('BENCH_SEED_BUDGET_S', 300) * 1000,
   jobs: intEnv('BENCH_JOBS', 2000),
   hashes: intEnv('BENCH_HASHES', 6_000_000),
+  rosterRows: intEnv('BENCH_ROSTER_ROWS', 100_000),
+  only: (process.env['BENCH_ONLY'] || '').split(',').map((s) => s.trim()).filter(Boolean),
 };
+const runs = (name: string) => !settings.only.length || settings.only.includes(name);
 
 const log = (msg: string) => console.error(msg);
 
@@ -74,7 +81,7 @@ async function machine(): Promise<string> {
       ['Node (`node -v`)', process.version],
       ['PostgreSQL (local, default settings)', pgVersion],
       ['Redis (local)', redisVersion],
-      ['Settings', `BENCH_IMAGES=${settings.images} BENCH_CANDIDATES=${settings.candidates.join(',')} BENCH_RUNS=${settings.runs} BENCH_JOBS=${settings.jobs} BENCH_HASHES=${settings.hashes} BENCH_SEED_BUDGET_S=${settings.seedBudgetMs / 1000}`],
+      ['Settings', `BENCH_IMAGES=${settings.images} BENCH_CANDIDATES=${settings.candidates.join(',')} BENCH_RUNS=${settings.runs} BENCH_JOBS=${settings.jobs} BENCH_HASHES=${settings.hashes} BENCH_ROSTER_ROWS=${settings.rosterRows} BENCH_SEED_BUDGET_S=${settings.seedBudgetMs / 1000}`],
     ],
   );
 }
@@ -93,19 +100,30 @@ try {
   const env = await machine();
   console.log(`\n${env}\n`);
 
-  log(`[1/4] image pipeline (${settings.images} images)`);
-  emit(await imagePipelineSection(settings.images));
+  if (runs('images')) {
+    log(`[1/5] image pipeline (${settings.images} images)`);
+    emit(await imagePipelineSection(settings.images));
+  }
 
-  for (const candidates of settings.candidates) {
-    log(`[2/4] reviewer work list (${candidates} candidates)`);
+  for (const candidates of runs('work-list') ? settings.candidates : []) {
+    log(`[2/5] reviewer work list (${candidates} candidates)`);
     emit(await workListSection({ candidates, runs: settings.runs, seedBudgetMs: settings.seedBudgetMs, open, log }));
   }
 
-  log(`[3/4] reused-image look-up (${settings.hashes} hashes)`);
-  emit(await reuseSection({ hashes: settings.hashes, runs: settings.runs, seedBudgetMs: settings.seedBudgetMs, open, log }));
+  if (runs('reuse')) {
+    log(`[3/5] reused-image look-up (${settings.hashes} hashes)`);
+    emit(await reuseSection({ hashes: settings.hashes, runs: settings.runs, seedBudgetMs: settings.seedBudgetMs, open, log }));
+  }
 
-  log(`[4/4] queue throughput (${settings.jobs} jobs)`);
-  emit(await queueSection({ jobs: settings.jobs, concurrencies: [1, 4], log }));
+  if (runs('queue')) {
+    log(`[4/5] queue throughput (${settings.jobs} jobs)`);
+    emit(await queueSection({ jobs: settings.jobs, concurrencies: [1, 4], log }));
+  }
+
+  if (runs('roster')) {
+    log(`[5/5] roster import (${settings.rosterRows} rows)`);
+    emit(await rosterSection({ rows: settings.rosterRows, open, log }));
+  }
 
   const total = seconds(performance.now() - started);
   const doc = [
@@ -123,17 +141,34 @@ try {
     '',
     '**Baselines.** Work list: `prisma.dossier.findUnique` by primary key; reused-image look-up: `prisma.imageHash.findUnique`',
     'by primary key — both through the same Prisma client, interleaved round-robin with the cases they are compared to.',
-    'Image pipeline: a plain sharp decode of the same JPEG. Queue: a Redis `PING` round trip.',
+    'Image pipeline: a plain sharp decode of the same JPEG. Queue: a Redis `PING` round trip. Roster import: plain batched INSERTs',
+    'of the same rows.',
     '',
     '**Goals** (each section says whether this run met them):',
     '',
     `- every filtered reviewer list (status + candidate type / autoSubmitted / warning / via, a deep cursor with a filter, 报名号 and name search): p95 < ${FILTERED_GOAL_MS} ms at 1,000,000 candidates;`,
     `- district progress (read from the "DossierStatusCount" counters): median ≤ ${PROGRESS_GOAL_RATIO}× the primary-key read;`,
-    `- reused-image look-up (\`findReuseSql\`) at 6,000,000 hashes of one exam year: < ${REUSE_GOAL_MS} ms per image (p95).`,
+    `- reused-image look-up (\`findReuseSql\`) at 6,000,000 hashes of one exam year: < ${REUSE_GOAL_MS} ms per image (p95);`,
+    `- roster import: 100,000 rows in ≤ ${ROSTER_GOAL_S} s with flat memory (streamed, batches of 1,000).`,
     '',
     ...sections.map((s) => `${renderSection(s)}\n`),
   ].join('\n');
-  await writeFile(OUT, doc);
+  if (settings.only.length) {
+    // a partial run: replace (or append) just its sections, each with the machine it ran on; keep everything else
+    let text = await readFile(OUT, 'utf8').catch(() => '# Benchmarks\n');
+    const ranOn = `Measured by \`BENCH_ONLY=${settings.only.join(',')} npm run bench\` (load average at the start ${load(loadAtStart)}, at the end ${load(os.loadavg())}):`;
+    for (const s of sections) {
+      const heading = `## ${s.title.replace(/ \(.*$/, '')}`;
+      const at = text.indexOf(heading);
+      const body = `${renderSection(s)}\n\n${ranOn}\n\n${env}\n`;
+      if (at < 0) text = `${text.trimEnd()}\n\n${body}`;
+      else {
+        const next = text.indexOf('\n## ', at + heading.length);
+        text = text.slice(0, at) + body + (next < 0 ? '' : text.slice(next + 1));
+      }
+    }
+    await writeFile(OUT, text);
+  } else await writeFile(OUT, doc);
   log(`done in ${total}; wrote ${OUT}`);
 } catch (e) {
   process.exitCode = 1;
