@@ -1,5 +1,6 @@
 import { runTransitions, type DossierDoorDeps } from '@exam/dossier';
 import { MAX_PROCESS_ATTEMPTS } from '@exam/domain';
+import { DELIVERY_JOB } from '@exam/queue';
 import type { WorkerDeps } from './deps.js';
 import { STUCK_AFTER_MS } from './deps.js';
 import { rejectAsProcessingFailed } from './image.service.js';
@@ -137,7 +138,8 @@ export const SESSION_RETENTION_MS = 24 * 3600_000;
 /**
  * Re-queues what is stuck (DESIGN §11.6): images PROCESSING for more than 5 minutes (or, once MAX_PROCESS_ATTEMPTS
  * processing runs were started without a result, gives up on them: 不合格 处理失败，请重新上传), outbox rows PENDING for
- * more than 5 minutes, and recent notifiable transitions that never got outbox rows. A failed job that is still
+ * more than 5 minutes (or SENDING for 5 minutes since their last attempt), each on its channel's delivery queue, and
+ * recent notifiable transitions that never got outbox rows. A failed job that is still
  * kept is retried instead of added.
  */
 export async function sweepStuck(deps: Deps): Promise<SweepResult> {
@@ -156,13 +158,14 @@ export async function sweepStuck(deps: Deps): Promise<SweepResult> {
     if (await rejectAsProcessingFailed(prisma, i.id, clock.now())) imagesFailed++;
   }
 
+  // pending rows, and rows left SENDING (their delivery job settles them: in doubt → FAILED / OUTCOME_UNKNOWN)
   const outbox = await prisma.notificationOutbox.findMany({
-    where: { status: 'PENDING', createdAt: { lt: before } },
-    select: { id: true },
+    where: { OR: [{ status: 'PENDING', createdAt: { lt: before } }, { status: 'SENDING', lastAttemptAt: { lt: before } }] },
+    select: { id: true, channel: true },
     orderBy: { createdAt: 'asc' },
     take: SWEEP_LIMIT,
   });
-  for (const o of outbox) await ensureQueued(producer, 'notify.deliver', { outboxId: o.id });
+  for (const o of outbox) await ensureQueued(producer, DELIVERY_JOB[o.channel], { outboxId: o.id });
 
   const since = new Date(before.getTime() - FANOUT_LOOKBACK_MS);
   const orphans = await prisma.$queryRaw<{ id: string }[]>`

@@ -6,8 +6,16 @@ export interface HealthServer {
   close(): Promise<void>;
 }
 
-/** `/healthz` (the process is up) and `/readyz` (every dependency answers) on a plain node http server. */
-export async function startHealthServer(port: number, host: string, checks: Record<string, ReadinessCheck>): Promise<HealthServer> {
+/**
+ * `/healthz` (the process is up), `/readyz` (every dependency answers) and, given `metrics`, Prometheus `/metrics` on a
+ * plain node http server.
+ */
+export async function startHealthServer(
+  port: number,
+  host: string,
+  checks: Record<string, ReadinessCheck>,
+  opts: { metrics?: () => Promise<{ contentType: string; body: string }> } = {},
+): Promise<HealthServer> {
   // request, header and keep-alive timeouts of every server of the system (SERVER_TIMEOUTS)
   const server = createHttpServer((req, res) => {
     const send = (status: number, body: unknown) => {
@@ -21,6 +29,16 @@ export async function startHealthServer(port: number, host: string, checks: Reco
       runReadiness(checks).then(
         (r) => send(r.ok ? 200 : 503, { status: r.ok ? 'ok' : 'unavailable', checks: r.checks }),
         () => send(503, { status: 'unavailable' }),
+      );
+      return;
+    }
+    if (path === '/metrics' && opts.metrics) {
+      opts.metrics().then(
+        ({ contentType, body }) => {
+          res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
+          res.end(req.method === 'HEAD' ? undefined : body);
+        },
+        () => send(500, { error: { code: 'INTERNAL', message: '服务器内部错误' } }),
       );
       return;
     }

@@ -3,7 +3,7 @@
 // queue registers them at start AND whenever its Redis connection becomes ready again, checks every 30 s that they
 // are still there, and reports them in its readiness; each time it also catches up what Redis may have lost.
 import type { Redis } from 'ioredis';
-import type { JobProducer } from '@exam/queue';
+import { DELIVERY_JOB, type JobProducer } from '@exam/queue';
 import type { WorkerDeps } from './deps.js';
 import { registerDeadlineSchedules } from './deadline.job.js';
 import { deadlineTick, sweepStuck } from './deadline.service.js';
@@ -43,7 +43,7 @@ export async function deadlineScheduleIds(): Promise<string[]> {
 }
 
 /**
- * What Redis may have lost, put back: every PROCESSING image and PENDING outbox row gets its job again whatever
+ * What Redis may have lost, put back: every PROCESSING image and PENDING (or SENDING) outbox row gets its job again whatever
  * its age (`ensureQueued` leaves a job that is still waiting or running alone), then the usual tick (exam years
  * whose window ended, returns past their deadline) and sweep (stuck fan-outs, publications…).
  */
@@ -56,12 +56,12 @@ export async function catchUp(deps: Deps): Promise<{ images: number; outbox: num
   });
   for (const i of images) await ensureQueued(deps.producer, 'image.process', { imageId: i.id });
   const outbox = await deps.prisma.notificationOutbox.findMany({
-    where: { status: 'PENDING' },
-    select: { id: true },
+    where: { status: { in: ['PENDING', 'SENDING'] } },
+    select: { id: true, channel: true },
     orderBy: { createdAt: 'asc' },
     take: CATCH_UP_LIMIT,
   });
-  for (const o of outbox) await ensureQueued(deps.producer, 'notify.deliver', { outboxId: o.id });
+  for (const o of outbox) await ensureQueued(deps.producer, DELIVERY_JOB[o.channel], { outboxId: o.id });
   const tick = await deadlineTick(deps);
   await sweepStuck(deps);
   return { images: images.length, outbox: outbox.length, ...tick };

@@ -5,14 +5,17 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPrismaClient, type PrismaClient } from '@exam/db';
-import { FileSmsSender, createSmtpEmailSender, type EmailSender } from '@exam/notify';
+import { FileSmsSender, createSmsQuota, createSmtpEmailSender, type EmailSender } from '@exam/notify';
 import { QUEUE_NAMES, createJobProducer, createRedisConnection, type JobProducer, type QueueName } from '@exam/queue';
-import { FsBlobStorage, newBlobKey } from '@exam/storage';
+import { FsBlobStorage, newBlobKey, type BlobStorage } from '@exam/storage';
 import { createTestDatabase, testRedisPrefix, testRedisUrl } from '@exam/testing';
 import { startMailSink, type MailSink } from '@exam/dev-tools';
 import type { Clock, WorkerDeps, WorkerLogger } from './deps.js';
 import { createHandlers } from './handlers.js';
-import { startWorkers, type WorkerRuntime } from './worker-runtime.js';
+import { startWorkers, type QueueSettings, type WorkerRuntime } from './worker-runtime.js';
+
+/** Delivery retries in tests: the same number of attempts as production, a short fixed backoff. */
+export const TEST_DELIVERY_BACKOFF = { type: 'fixed', delay: 300 } as const;
 
 export const quietLogger: WorkerLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -22,38 +25,44 @@ export interface Fixture {
   redisUrl: string;
   prefix: string;
   producer: JobProducer;
-  storage: FsBlobStorage;
+  /** a temporary folder (storageDir), or the storage the test passed in (an S3-compatible one) */
+  storage: BlobStorage;
   storageDir: string;
   mailDir: string;
   smsDir: string;
   mailSink: MailSink;
   email: EmailSender;
   sms: FileSmsSender;
-  clock: Clock & { set(d: Date): void };
+  clock: Clock & { set(d: Date | undefined): void };
   deps: WorkerDeps;
-  startWorkers(queues: QueueName[]): WorkerRuntime;
+  /** workers over the fixture's deps (or some of them replaced), with optional per-queue settings (limiters) */
+  startWorkers(queues: QueueName[], opts?: { deps?: Partial<WorkerDeps>; queueSettings?: Partial<Record<QueueName, QueueSettings>> }): WorkerRuntime;
   mails(): Promise<string[]>;
   close(): Promise<void>;
 }
 
-export async function createFixture(): Promise<Fixture> {
+export async function createFixture(opts: { storage?: BlobStorage } = {}): Promise<Fixture> {
   const db = await createTestDatabase();
   const prisma = createPrismaClient(db.url, { max: 5 });
   const redisUrl = testRedisUrl();
   const prefix = testRedisPrefix();
   const conn = createRedisConnection(redisUrl, 'producer');
-  const producer = createJobProducer(conn, prefix);
+  const producer = createJobProducer(conn, prefix, {
+    'notify.deliver-email': { backoff: TEST_DELIVERY_BACKOFF },
+    'notify.deliver-sms': { backoff: TEST_DELIVERY_BACKOFF },
+  });
   const dir = await mkdtemp(join(tmpdir(), 'workers-'));
   const storageDir = join(dir, 'blobs');
   const mailDir = join(dir, 'mail');
   const smsDir = join(dir, 'sms');
-  const storage = new FsBlobStorage(storageDir);
+  const storage = opts.storage ?? new FsBlobStorage(storageDir);
   const mailSink = await startMailSink({ port: 0, dir: mailDir });
   const email = createSmtpEmailSender({ url: `smtp://127.0.0.1:${mailSink.port}`, from: '审核系统 <noreply@exam.local>' });
   const sms = new FileSmsSender(smsDir);
   let now: Date | undefined;
-  const clock = { now: () => now ?? new Date(), set: (d: Date) => void (now = d) };
-  const deps: WorkerDeps = { prisma, storage, producer, clock, email, sms, logger: quietLogger };
+  const clock = { now: () => now ?? new Date(), set: (d: Date | undefined) => void (now = d) };
+  const smsQuota = createSmsQuota({ redis: conn, prefix });
+  const deps: WorkerDeps = { prisma, storage, producer, clock, email, sms, smsQuota, logger: quietLogger };
   const runtimes: WorkerRuntime[] = [];
 
   return {
@@ -71,8 +80,9 @@ export async function createFixture(): Promise<Fixture> {
     sms,
     clock,
     deps,
-    startWorkers(queues) {
-      const rt = startWorkers({ queues, handlers: createHandlers(deps), redisUrl, prefix, concurrency: 4, logger: quietLogger });
+    startWorkers(queues, opts = {}) {
+      const handlers = createHandlers({ ...deps, ...opts.deps });
+      const rt = startWorkers({ queues, handlers, redisUrl, prefix, concurrency: 4, logger: quietLogger, ...(opts.queueSettings ? { queueSettings: opts.queueSettings } : {}) });
       runtimes.push(rt);
       return rt;
     },

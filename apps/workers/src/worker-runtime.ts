@@ -11,7 +11,7 @@ import {
 } from '@exam/queue';
 import type { WorkerLogger } from './deps.js';
 
-/** Parses `WORKER_QUEUES` (comma list of image,deadline,notify); refuses unknown or empty lists. */
+/** Parses `WORKER_QUEUES` (comma list of QUEUE_NAMES); refuses unknown or empty lists. */
 export function parseWorkerQueues(text: string): QueueName[] {
   const names = [...new Set(text.split(',').map((s) => s.trim()).filter(Boolean))];
   const unknown = names.filter((n) => !(QUEUE_NAMES as readonly string[]).includes(n));
@@ -28,12 +28,21 @@ export function parseWorkerQueues(text: string): QueueName[] {
 export const LOCK_MS = 20_000;
 export const STALLED_CHECK_MS = 10_000;
 
+/** A queue's own settings: its concurrency in this process, and a rate limit shared by every worker of the queue. */
+export interface QueueSettings {
+  concurrency?: number;
+  /** at most `max` jobs per `duration` ms, counted in Redis across every process running the queue (BullMQ limiter) */
+  limiter?: { max: number; duration: number };
+}
+
 export interface StartWorkersOptions {
   queues: readonly QueueName[];
   handlers: readonly AnyJobHandler[];
   redisUrl: string;
   prefix: string;
   concurrency: number;
+  /** per-queue concurrency and rate limits (the notify delivery queues: `notifyQueueSettings`) */
+  queueSettings?: Partial<Record<QueueName, QueueSettings>>;
   logger: WorkerLogger;
 }
 
@@ -60,14 +69,27 @@ export function startWorkers(opts: StartWorkersOptions): WorkerRuntime {
   const workers = opts.queues.map((queue) => {
     const connection = createRedisConnection(opts.redisUrl, 'worker');
     connections.push(connection);
+    const settings = opts.queueSettings?.[queue];
     const worker = new Worker(
       queue,
       async (job) => {
         const handler = map.get(job.name as JobName) as JobHandler<JobName> | undefined;
         if (!handler) throw new UnrecoverableError(`no handler for job "${job.name}" on queue "${queue}"`);
-        await handler.handle(job.data, { jobId: String(job.id), attemptsMade: job.attemptsMade });
+        await handler.handle(job.data, {
+          jobId: String(job.id),
+          attemptsMade: job.attemptsMade,
+          maxAttempts: job.opts.attempts ?? 1,
+          updateProgress: (percent) => job.updateProgress(percent),
+        });
       },
-      { connection, prefix: opts.prefix, concurrency: opts.concurrency, lockDuration: LOCK_MS, stalledInterval: STALLED_CHECK_MS },
+      {
+        connection,
+        prefix: opts.prefix,
+        concurrency: settings?.concurrency ?? opts.concurrency,
+        ...(settings?.limiter ? { limiter: settings.limiter } : {}),
+        lockDuration: LOCK_MS,
+        stalledInterval: STALLED_CHECK_MS,
+      },
     );
     worker.on('failed', (job, err) =>
       opts.logger.warn({ queue, job: job?.name, jobId: job?.id, attemptsMade: job?.attemptsMade, err: err.message }, 'job failed'),

@@ -51,4 +51,30 @@ describe('loadConfig', () => {
       expect(msg).not.toContain(key);
     }
   });
+
+  it('reads the SMS provider settings: template codes per event, Aliyun needing its key pair, sign and codes', () => {
+    expect(loadConfig(['SMS_PROVIDER', 'SMS_TEMPLATE_CODES'], { SMS_TEMPLATE_CODES: 'RETURNED=SMS_123, ACCOUNT_CODE = SMS_9 ,' })).toEqual({
+      SMS_PROVIDER: 'file',
+      SMS_TEMPLATE_CODES: { RETURNED: 'SMS_123', ACCOUNT_CODE: 'SMS_9' },
+    });
+    const keys = ['SMS_PROVIDER', 'SMS_SIGN_NAME', 'SMS_TEMPLATE_CODES', 'ALIYUN_ACCESS_KEY_ID', 'ALIYUN_ACCESS_KEY_SECRET'] as const;
+    try {
+      loadConfig(keys, { SMS_PROVIDER: 'aliyun', ALIYUN_ACCESS_KEY_SECRET: 'top-secret', SMS_TEMPLATE_CODES: 'RETURNED=SMS_1,bad entry,RETURNED=SMS_2' });
+      expect.unreachable();
+    } catch (e) {
+      const msg = (e as Error).message;
+      expect(msg).toMatch(/SMS_TEMPLATE_CODES: entry 2 must be EVENT=TEMPLATE_CODE/);
+      expect(msg).toMatch(/SMS_TEMPLATE_CODES: RETURNED appears twice/);
+      expect(msg).toMatch(/ALIYUN_ACCESS_KEY_ID: required with SMS_PROVIDER=aliyun/);
+      expect(msg).toMatch(/SMS_SIGN_NAME: required with SMS_PROVIDER=aliyun/);
+      expect(msg).not.toContain('top-secret');
+    }
+    expect(loadConfig(['NOTIFY_EMAIL_PER_SECOND', 'NOTIFY_SMS_PER_SECOND', 'NOTIFY_INAPP_PER_SECOND', 'NOTIFY_DELIVERY_CONCURRENCY', 'SMTP_POOL_SIZE'], {})).toEqual({
+      NOTIFY_EMAIL_PER_SECOND: 50,
+      NOTIFY_SMS_PER_SECOND: 10,
+      NOTIFY_INAPP_PER_SECOND: 1000,
+      NOTIFY_DELIVERY_CONCURRENCY: 10,
+      SMTP_POOL_SIZE: 5,
+    });
+  });
 });

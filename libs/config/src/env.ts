@@ -23,6 +23,21 @@ const keyring = z.string().superRefine((v, ctx) => {
   }
 });
 
+/** `EVENT=CODE,EVENT=CODE`: our template code → the SMS provider's template code (e.g. RETURNED=SMS_123456789). */
+const templateCodeMap = z.string().transform((v, ctx) => {
+  const map: Record<string, string> = {};
+  for (const [i, entry] of v.split(',').entries()) {
+    if (!entry.trim()) continue;
+    const m = /^\s*([A-Z][A-Z0-9_]*)\s*=\s*([A-Za-z0-9_-]{1,64})\s*$/.exec(entry);
+    if (!m) ctx.addIssue({ code: 'custom', message: `entry ${i + 1} must be EVENT=TEMPLATE_CODE (e.g. RETURNED=SMS_123456789)` });
+    else if (map[m[1]!]) ctx.addIssue({ code: 'custom', message: `${m[1]} appears twice` });
+    else map[m[1]!] = m[2]!;
+  }
+  return map;
+});
+
+const perSecond = (fallback: number) => z.coerce.number().int().min(1).max(100_000).default(fallback);
+
 const days = (min: number, fallback: number) => z.coerce.number().int().min(min).max(36_500).default(fallback);
 
 /** Addresses, CIDRs and loopback/linklocal/uniquelocal, comma-separated (the syntax of Express's `trust proxy`). */
@@ -47,6 +62,21 @@ export const ENV = {
   /** BullMQ key prefix; tests give every run its own. */
   QUEUE_PREFIX: z.string().min(1).default('exam'),
   STORAGE_DIR: z.string().min(1).default('.data/blobs'),
+  /** Where images live: `fs` (STORAGE_DIR on this machine; the embedded default) or `s3` (an S3-compatible bucket: MinIO, a cloud's object storage). */
+  STORAGE_DRIVER: z.enum(['fs', 's3']).default('fs'),
+  /** S3 endpoint URL (MinIO: http://minio:9000); unset = the provider's default endpoint for S3_REGION. */
+  S3_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  S3_REGION: z.string().trim().min(1).default('us-east-1'),
+  /** The bucket (private: no public ACL or policy; images are served only through the authorised handler). Required with STORAGE_DRIVER=s3. */
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)')
+    .optional(),
+  /** Access key pair of a user allowed Get/Put/Delete/HeadObject on that bucket only. Required with STORAGE_DRIVER=s3. */
+  S3_ACCESS_KEY_ID: z.string().trim().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** Path-style URLs (http://host/bucket/key), as MinIO and most self-hosted stores need; false = virtual-hosted (bucket.host). */
+  S3_FORCE_PATH_STYLE: bool.default(false),
   /** AES-256-GCM key for ID numbers at rest: the single-key form, key id 1 (see ID_ENC_KEYS). */
   ID_ENC_KEY: key32.optional(),
   /** The ID-number keyring `kid:base64,kid:base64` (kid 1-255, 32-byte keys); ID_ENC_KEY, if also set, is kid 1. */
@@ -71,10 +101,36 @@ export const ENV = {
   /** SMTP server URL, e.g. smtp://user:pass@host:587; unset = local sink. */
   SMTP_URL: z.string().url().optional(),
   MAIL_FROM: z.string().default('医师资格考试审核系统 <noreply@exam.local>'),
+  /** Pooled SMTP connections per worker process. */
+  SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(5),
+  /**
+   * Who carries SMS: `file` (development sink, one JSON line per SMS in SMS_DIR) or `aliyun` (dysmsapi SendSms).
+   * Production refuses `file` unless SEED_DEMO=1 (a demo deployment).
+   */
+  SMS_PROVIDER: z.enum(['file', 'aliyun']).default('file'),
+  /** The SMS sign (签名) registered with the provider, without 【】. Required with SMS_PROVIDER=aliyun. */
+  SMS_SIGN_NAME: z.string().trim().min(2).max(20).optional(),
+  /** Provider template code of every SMS template: `SUBMITTED=SMS_1,RETURNED=SMS_2,…,ACCOUNT_CODE=SMS_9` (all required with aliyun). */
+  SMS_TEMPLATE_CODES: templateCodeMap.optional(),
+  /** Aliyun AccessKey pair (a RAM user allowed dysmsapi:SendSms only). Required with SMS_PROVIDER=aliyun. */
+  ALIYUN_ACCESS_KEY_ID: z.string().trim().min(1).optional(),
+  ALIYUN_ACCESS_KEY_SECRET: z.string().min(1).optional(),
+  /** Aliyun SMS endpoint (tests point it at a local fake). */
+  ALIYUN_SMS_ENDPOINT: z.string().url().default('https://dysmsapi.aliyuncs.com/'),
+  ALIYUN_SMS_REGION: z.string().min(1).default('cn-hangzhou'),
+  /** Deliveries per second per channel, across every worker process (a BullMQ limiter on each channel's queue). */
+  NOTIFY_EMAIL_PER_SECOND: perSecond(50),
+  NOTIFY_SMS_PER_SECOND: perSecond(10),
+  NOTIFY_INAPP_PER_SECOND: perSecond(1000),
+  /** Concurrent deliveries per channel queue in one worker process. */
+  NOTIFY_DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
   /** Where security alerts (accounts blocked after failed logins, throttled IPs) are mailed; unset = log and audit only. */
   SECURITY_ALERT_EMAIL: z.string().email().optional(),
-  /** Which worker queues this process runs: comma list of image,deadline,notify. */
-  WORKER_QUEUES: z.string().default('image,deadline,notify'),
+  /**
+   * Which worker queues this process runs: comma list of image, deadline, notify (fan-out, security alerts) and the
+   * delivery queues notify-email, notify-sms, notify-inapp.
+   */
+  WORKER_QUEUES: z.string().default('image,deadline,notify,notify-email,notify-sms,notify-inapp'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /** Port of the workers' /healthz and /readyz. */
   WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3105),
@@ -115,12 +171,32 @@ export function loadConfig<K extends EnvKey>(
   const input = Object.fromEntries(keys.map((k) => [k, env[k] === '' ? undefined : (env[k] ?? defaults[k])]));
   const result = z.object(shape).safeParse(input);
   const problems = result.success ? [] : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  problems.push(...crossProblems(keys, input));
   if ((env['NODE_ENV'] ?? input['NODE_ENV']) === 'production') {
     const failed = new Set(problems.map((p) => p.split(/[.:]/, 1)[0]));
     problems.push(...productionProblems(keys, input).filter((p) => !failed.has(p.split(/[.:]/, 1)[0])));
   }
   if (!result.success || problems.length) throw new ConfigError(problems);
   return result.data as { [P in K]: z.output<(typeof ENV)[P]> };
+}
+
+/**
+ * Variables that only make sense together: SMS_PROVIDER=aliyun needs its key pair, sign name and template codes;
+ * STORAGE_DRIVER=s3 its bucket and key pair.
+ */
+function crossProblems(keys: readonly string[], input: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  if (keys.includes('SMS_PROVIDER') && input['SMS_PROVIDER'] === 'aliyun') {
+    for (const k of ['ALIYUN_ACCESS_KEY_ID', 'ALIYUN_ACCESS_KEY_SECRET', 'SMS_SIGN_NAME', 'SMS_TEMPLATE_CODES']) {
+      if (!input[k] || !keys.includes(k)) problems.push(`${k}: required with SMS_PROVIDER=aliyun`);
+    }
+  }
+  if (keys.includes('STORAGE_DRIVER') && input['STORAGE_DRIVER'] === 's3') {
+    for (const k of ['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY']) {
+      if (!input[k] || !keys.includes(k)) problems.push(`${k}: required with STORAGE_DRIVER=s3`);
+    }
+  }
+  return problems;
 }
 
 /** The typed configuration `loadConfig(keys)` returns. */

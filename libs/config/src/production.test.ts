@@ -129,6 +129,25 @@ describe('production configuration', () => {
     expect(refusal({ NODE_ENV: 'production', DATABASE_URL: 'postgresql://u:Zr7-long@db/exam' }, ['NODE_ENV', 'DATABASE_URL'])).toEqual([]);
   });
 
+  it('production refuses the SMS file sink unless the deployment is a demo, and placeholder Aliyun keys', () => {
+    const keys: EnvKey[] = ['NODE_ENV', 'SEED_DEMO', 'SMS_PROVIDER', 'SMS_SIGN_NAME', 'SMS_TEMPLATE_CODES', 'ALIYUN_ACCESS_KEY_ID', 'ALIYUN_ACCESS_KEY_SECRET'];
+    expect(refusal({ NODE_ENV: 'production' }, keys)).toEqual([expect.stringMatching(/^SMS_PROVIDER: .*refuses the file sink/)]);
+    expect(refusal({ NODE_ENV: 'production', SMS_PROVIDER: 'file' }, keys)).toHaveLength(1);
+    expect(refusal({ NODE_ENV: 'production', SMS_PROVIDER: 'file', SEED_DEMO: '1' }, keys)).toEqual([]);
+    const aliyun = {
+      NODE_ENV: 'production',
+      SMS_PROVIDER: 'aliyun',
+      SMS_SIGN_NAME: '医师资格考试',
+      SMS_TEMPLATE_CODES: 'SUBMITTED=SMS_1,RETURNED=SMS_2',
+      ALIYUN_ACCESS_KEY_ID: 'LTAI5tExampleKeyId',
+      ALIYUN_ACCESS_KEY_SECRET: 'an-actual-secret',
+    };
+    expect(refusal(aliyun, keys)).toEqual([]);
+    expect(refusal({ ...aliyun, ALIYUN_ACCESS_KEY_SECRET: 'CHANGE-ME-secret' }, keys)).toEqual([expect.stringMatching(/^ALIYUN_ACCESS_KEY_SECRET: .*placeholder/)]);
+    // identity and the services that never send a notice SMS are not judged on it
+    expect(refusal({ NODE_ENV: 'production' }, ['NODE_ENV'])).toEqual([]);
+  });
+
   it('SEED_DEMO is off unless asked for', () => {
     expect(loadConfig(['SEED_DEMO'], {}).SEED_DEMO).toBe(false);
     expect(loadConfig(['SEED_DEMO'], { SEED_DEMO: '1' }).SEED_DEMO).toBe(true);

@@ -18,6 +18,22 @@ export const WELL_KNOWN_KEYS: readonly string[] = [
   Buffer.alloc(32, 0).toString('base64'),
 ];
 
+/**
+ * Object-storage credentials anyone can know: MinIO's built-in root account, the AWS documentation's example pair,
+ * s3rver's (the tests' local S3) and the placeholders of `.env.example` (`CHANGE-ME…`, checked by prefix).
+ */
+export const WELL_KNOWN_S3_CREDENTIALS: readonly string[] = [
+  'minioadmin',
+  'minio',
+  'minio123',
+  'AKIAIOSFODNN7EXAMPLE',
+  'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  'S3RVER',
+  'changeme',
+  'password',
+  'secret',
+];
+
 /** Database passwords of the examples (docker-compose, .env.example) and the usual defaults. */
 export const WELL_KNOWN_PASSWORDS: readonly string[] = ['exam', 'postgres', 'password', 'secret', 'changeme', 'change-me', 'CHANGE-ME-postgres-password'];
 
@@ -88,6 +104,29 @@ export function productionProblems(keys: readonly string[], raw: Record<string, 
 
   if (has('COOKIE_SECURE') && !['true', '1'].includes(raw['COOKIE_SECURE'] ?? '')) {
     problems.push('COOKIE_SECURE: 生产环境必须为 true（会话 Cookie 只经 HTTPS 发送）/ must be true in production (cookies over HTTPS only)');
+  }
+  // SMS: the development file sink would swallow every account code and notice. Only a demo deployment may keep it.
+  if (has('SMS_PROVIDER') && (raw['SMS_PROVIDER'] ?? 'file') === 'file' && !['1', 'true'].includes(raw['SEED_DEMO'] ?? '')) {
+    problems.push(
+      'SMS_PROVIDER: 生产环境不能把短信写入文件，请配置真实短信服务商（aliyun）；演示部署需 SEED_DEMO=1 / production refuses the file sink: configure aliyun (a demo deployment needs SEED_DEMO=1)',
+    );
+  }
+  for (const name of ['ALIYUN_ACCESS_KEY_ID', 'ALIYUN_ACCESS_KEY_SECRET']) {
+    if (has(name) && /^CHANGE-ME/i.test(raw[name] ?? '')) problems.push(`${name}: 生产环境拒绝示例中的占位值 / a placeholder from the examples`);
+  }
+  // object storage: the example or default credentials of MinIO, AWS's docs, the tests, or the .env.example placeholders
+  if (has('STORAGE_DRIVER') && raw['STORAGE_DRIVER'] === 's3') {
+    const knownS3 = new Set(WELL_KNOWN_S3_CREDENTIALS.map((c) => c.toLowerCase()));
+    for (const name of ['S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY']) {
+      const v = raw[name]?.trim();
+      if (has(name) && v && (/^CHANGE-ME/i.test(v) || knownS3.has(v.toLowerCase()))) {
+        problems.push(`${name}: 生产环境拒绝示例或默认的对象存储凭据 / an example or default object-storage credential`);
+      }
+    }
+    const secret = raw['S3_SECRET_ACCESS_KEY'];
+    if (has('S3_SECRET_ACCESS_KEY') && secret && secret.length < 16) {
+      problems.push('S3_SECRET_ACCESS_KEY: 至少 16 个字符 / must be at least 16 characters (openssl rand -hex 24)');
+    }
   }
   const db = raw['DATABASE_URL'];
   if (has('DATABASE_URL') && db) {

@@ -1,9 +1,17 @@
 import { JOB_NAMES, JOB_QUEUE, type JobName, type JobPayloads, type QueueName } from './jobs.js';
 
+/** What a handler knows of its job; `updateProgress` (0–100) lets a UI show a bar (BullMQ `job.updateProgress`). */
+export interface JobContext {
+  jobId: string;
+  attemptsMade: number;
+  maxAttempts: number;
+  updateProgress?: (percent: number) => Promise<void>;
+}
+
 /** A job processor: parses nothing itself (payload is typed), calls a service function. */
 export interface JobHandler<N extends JobName = JobName> {
   name: N;
-  handle(payload: JobPayloads[N], ctx: { jobId: string; attemptsMade: number }): Promise<void>;
+  handle(payload: JobPayloads[N], ctx: JobContext): Promise<void>;
 }
 
 export type AnyJobHandler = { [N in JobName]: JobHandler<N> }[JobName];

@@ -1,6 +1,15 @@
-/** The queues. Frozen: adding one is a code change reviewed with its worker. */
-export const QUEUE_NAMES = Object.freeze(['image', 'deadline', 'notify'] as const);
+/**
+ * The queues. Frozen: adding one is a code change reviewed with its worker. `notify` creates the outbox rows (fan-out)
+ * and mails the security alerts; each delivery channel has its own queue, so each has its own rate limiter and a
+ * backlog on one (a district-wide fan-out, a slow SMS provider) never holds back the others. `roster` runs roster
+ * imports: its own queue, so a minute-long import holds back nothing, and only the worker process that runs it needs the
+ * ID-number keys (WORKER_QUEUES=roster).
+ */
+export const QUEUE_NAMES = Object.freeze(['image', 'deadline', 'notify', 'notify-email', 'notify-sms', 'notify-inapp', 'roster'] as const);
 export type QueueName = (typeof QUEUE_NAMES)[number];
+
+/** The delivery channels of an outbox row (Prisma enum Channel). */
+export type DeliveryChannel = 'EMAIL' | 'SMS' | 'INAPP';
 
 /** One typed, id-only payload per job. Payloads never carry blobs or personal data. */
 export interface JobPayloads {
@@ -20,12 +29,18 @@ export interface JobPayloads {
   'deadline.audit-retention': Record<string, never>;
   /** create outbox rows for every recipient/channel of one dossier transition */
   'notify.fanout': { transitionId: string };
-  /** deliver one outbox row on its channel */
-  'notify.deliver': { outboxId: string };
+  /** deliver one outbox row of channel EMAIL (queue notify-email) */
+  'notify.deliver-email': { outboxId: string };
+  /** deliver one outbox row of channel SMS (queue notify-sms) */
+  'notify.deliver-sms': { outboxId: string };
+  /** deliver one outbox row of channel INAPP (queue notify-inapp) */
+  'notify.deliver-inapp': { outboxId: string };
   /** create the result notices (审核结果已发布) of every dossier one publication made visible */
   'notify.publication': { publicationId: string };
   /** mail the operators one security alert (an account blocked, an IP throttled): the AuditLog row id */
   'notify.security-alert': { auditId: string };
+  /** import one uploaded roster file (libs/roster; the file and its reports live in blob storage under imports/<importId>/) */
+  'roster.import': { importId: string };
 }
 export type JobName = keyof JobPayloads;
 
@@ -39,10 +54,21 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = Object.freeze({
   'deadline.purge-raw': 'deadline',
   'deadline.audit-retention': 'deadline',
   'notify.fanout': 'notify',
-  'notify.deliver': 'notify',
+  'notify.deliver-email': 'notify-email',
+  'notify.deliver-sms': 'notify-sms',
+  'notify.deliver-inapp': 'notify-inapp',
   'notify.publication': 'notify',
   'notify.security-alert': 'notify',
+  'roster.import': 'roster',
 });
+
+/** The job that delivers an outbox row of each channel. */
+export const DELIVERY_JOB = Object.freeze({
+  EMAIL: 'notify.deliver-email',
+  SMS: 'notify.deliver-sms',
+  INAPP: 'notify.deliver-inapp',
+} as const satisfies Record<DeliveryChannel, JobName>);
+export type DeliveryJobName = (typeof DELIVERY_JOB)[DeliveryChannel];
 
 export const JOB_NAMES: readonly JobName[] = Object.freeze(Object.keys(JOB_QUEUE) as JobName[]);
 

@@ -1,11 +1,15 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { Worker } from 'bullmq';
 import {
+  DELIVERY_JOB,
   JOB_NAMES,
+  JOB_QUEUE,
+  QUEUE_NAMES,
   buildHandlerMap,
   createJobProducer,
   createRedisConnection,
   jobIdFor,
+  jobOptionsFor,
   type AnyJobHandler,
 } from './index.js';
 
@@ -16,14 +20,21 @@ const noop = async () => undefined;
 describe('handler map', () => {
   const all = JOB_NAMES.map((name) => ({ name, handle: noop }) as AnyJobHandler);
   it('accepts exactly one handler per job of the chosen queues', () => {
-    expect(buildHandlerMap(all, ['image', 'deadline', 'notify']).size).toBe(JOB_NAMES.length);
+    expect(buildHandlerMap(all, QUEUE_NAMES).size).toBe(JOB_NAMES.length);
     expect(buildHandlerMap(all.filter((h) => h.name === 'image.process'), ['image']).size).toBe(1);
   });
   it('refuses to start when a job has no handler', () => {
     expect(() => buildHandlerMap([], ['image'])).toThrow(/"image.process" has no handler/);
   });
   it('refuses to start when a job has two handlers', () => {
-    expect(() => buildHandlerMap([...all, { name: 'notify.deliver', handle: noop }], ['notify'])).toThrow(/two handlers/);
+    expect(() => buildHandlerMap([...all, { name: 'notify.deliver-sms', handle: noop }], ['notify-sms'])).toThrow(/two handlers/);
+  });
+  it('gives each delivery channel its own queue, and deliveries slow, patient retries', () => {
+    expect(QUEUE_NAMES).toEqual(['image', 'deadline', 'notify', 'notify-email', 'notify-sms', 'notify-inapp', 'roster']);
+    expect(Object.values(DELIVERY_JOB).map((j) => JOB_QUEUE[j])).toEqual(['notify-email', 'notify-sms', 'notify-inapp']);
+    expect(jobOptionsFor('notify.deliver-email')).toMatchObject({ attempts: 8, backoff: { type: 'exponential', delay: 15_000 } });
+    expect(jobOptionsFor('notify.deliver-inapp')).toMatchObject({ attempts: 5 });
+    expect(jobOptionsFor('notify.deliver-sms', { 'notify.deliver-sms': { backoff: 100 } })).toMatchObject({ attempts: 8, backoff: 100 });
   });
 });
 

@@ -156,8 +156,8 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
       HOST: '127.0.0.1',
     };
     // Who holds which key (docs/ARCHITECTURE.md, "Personal data at rest"): identity the look-up hash key only;
-    // material and review the ID-number keyring (to decrypt: masked display, the audited reveal); workers and
-    // notification none. '' = unset, which also blanks a key inherited from this process's environment.
+    // material and review the ID-number keyring (to decrypt: masked display, the audited reveal); the roster worker
+    // both (it writes imported candidates); the other workers and notification none. '' = unset, which also blanks a key inherited from this process's environment.
     const noKeys = { ID_ENC_KEY: '', ID_ENC_KEYS: '', ID_ENC_KEY_CURRENT: '', ID_HASH_KEY: '' };
     const keysOf = (p: (typeof SERVICES)[number] | 'workers'): Record<string, string> =>
       p === 'identity' ? { ...noKeys, ID_HASH_KEY: secrets.ID_HASH_KEY } : p === 'material' || p === 'review' ? { ...noKeys, ...idEncEnv } : noKeys;
@@ -173,6 +173,15 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     }
     procs.push(
       superviseTs('workers', join(root, 'apps/workers/src/main.ts'), { ...common, ...keysOf('workers'), WORKER_HEALTH_PORT: String(ports.workers) }, supervision),
+    );
+    // roster imports write ID numbers: their own worker process (queue `roster`) holds the keyring and the hash key
+    procs.push(
+      superviseTs(
+        'roster-worker',
+        join(root, 'apps/workers/src/main.ts'),
+        { ...common, ...noKeys, ...idEncEnv, ID_HASH_KEY: secrets.ID_HASH_KEY, WORKER_QUEUES: 'roster', WORKER_HEALTH_PORT: '0' },
+        supervision,
+      ),
     );
 
     // 7. Static servers: each remote on its own port like a separate deployment; the shell's

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { spawnTs, startMailSink, type ManagedProcess, type MailSink } from '@exam/dev-tools';
 import type { ExamSite, ExamYear, PrismaClient } from '@exam/db';
-import { createJobProducer, createRedisConnection } from '@exam/queue';
+import { QUEUE_NAMES, createJobProducer, createRedisConnection } from '@exam/queue';
 import { createPrismaClient } from '@exam/db';
 import {
   TEST_ID_ENC_KEY,
@@ -457,7 +457,7 @@ export async function openFaultContext(opts: { redis?: 'aof' | 'none' } = {}): P
       if (redis) await redis.destroy();
       else {
         const probe = queueProbe(env.redisUrl, env.prefix);
-        for (const q of ['image', 'deadline', 'notify'] as const) await probe.producer.queue(q).obliterate({ force: true }).catch(() => undefined);
+        for (const q of QUEUE_NAMES) await probe.producer.queue(q).obliterate({ force: true }).catch(() => undefined);
         await probe.close();
       }
       await prisma.$disconnect();

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations, createPrismaClient, type PrismaClient } from '@exam/db';
+import { QUEUE_NAMES } from '@exam/queue';
 import { makeJpeg, testRedisPrefix, testRedisUrl } from '@exam/testing';
 import {
   GRADUATE_SLOTS,
@@ -49,7 +50,7 @@ describe.skipIf(!pgBin)('PostgreSQL restarted', () => {
     await Promise.all(procs.map((p) => p.stop()));
     if (env) {
       const probe = queueProbe(env.redisUrl, env.prefix);
-      for (const q of ['image', 'deadline', 'notify'] as const) await probe.producer.queue(q).obliterate({ force: true }).catch(() => undefined);
+      for (const q of QUEUE_NAMES) await probe.producer.queue(q).obliterate({ force: true }).catch(() => undefined);
       await probe.close();
     }
     await prisma?.$disconnect();
