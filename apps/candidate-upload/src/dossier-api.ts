@@ -13,16 +13,9 @@ export function fetchDossier(signal?: AbortSignal): Promise<DossierResponse> {
   return apiFetch<DossierResponse>(DOSSIER_PATH, { signal });
 }
 
+/** Uploads go through upload-transport.ts (XMLHttpRequest: progress, idempotency key). */
 export function deleteImage(imageId: string): Promise<unknown> {
   return apiFetch<unknown>(`/api/material/images/${encodeURIComponent(imageId)}`, { method: 'DELETE' });
-}
-
-/** multipart: categoryCode first (so the server knows the category before the file streams), then file. */
-export function uploadImage(categoryCode: string, file: File): Promise<unknown> {
-  const form = new FormData();
-  form.set('categoryCode', categoryCode);
-  form.set('file', file, file.name);
-  return apiFetch<unknown>('/api/material/images', { method: 'POST', body: form });
 }
 
 export function submitDossier(): Promise<SubmitResponse> {

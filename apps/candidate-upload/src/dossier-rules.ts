@@ -15,10 +15,20 @@ export function dossierEditable(d: DossierResponse): boolean {
 
 /**
  * 上传 is offered where the server says the category is open and has room (draft inside the window, or
- * named in an open return); the server re-checks every upload.
+ * named in an open return), counting the uploads of this page still on their way; the server re-checks every upload.
  */
-export function canUploadTo(d: DossierResponse, category: CategoryView): boolean {
-  return dossierEditable(d) && category.canUpload && activeImages(category).length < category.maxCount;
+export function canUploadTo(d: DossierResponse, category: CategoryView, inFlight = 0): boolean {
+  return dossierEditable(d) && category.canUpload && activeImages(category).length + inFlight < category.maxCount;
+}
+
+/**
+ * Whether 重新上传 of `image` must delete it before the new upload is sent: only when the category would
+ * otherwise be over its limit (the old image then makes room). Otherwise the new image is stored first and
+ * the old one deleted after, so a failed upload never leaves the candidate with neither.
+ */
+export function replaceDeletesFirst(category: CategoryView, image: { state: string }, inFlight = 0): boolean {
+  // a rejected image does not count, so deleting it first would make no room
+  return image.state !== 'REJECTED' && activeImages(category).length + inFlight >= category.maxCount;
 }
 
 /** Required categories below their minimum count of valid images. */

@@ -1,7 +1,12 @@
+import { uploadFileName } from './file-sniff';
+
 /** Browser-side preparation of a photo: upright, rotated as the candidate asks, at most 200 KB (DESIGN §6). */
 export const MAX_UPLOAD_BYTES = 204_800;
-export const ACCEPTED_TYPES = ['image/jpeg', 'image/png'] as const;
-export const ACCEPT_ATTRIBUTE = 'image/jpeg,image/png,.jpg,.jpeg,.png';
+/**
+ * What the album picker offers: every image, so a photo whose type the phone misreports, or a HEIC one (which then
+ * gets its how-to message), can be chosen at all; the content decides (file-sniff.ts).
+ */
+export const ACCEPT_ATTRIBUTE = 'image/*,.jpg,.jpeg,.png,.heic,.heif';
 
 /** Long side never goes below this: documents must stay legible. */
 export const MIN_LONG_SIDE = 800;
@@ -27,10 +32,6 @@ export function shrinkPlan(naturalLongSide: number): EncodeStep[] {
   return steps;
 }
 
-export function isAcceptedType(type: string): boolean {
-  return (ACCEPTED_TYPES as readonly string[]).includes(type.toLowerCase());
-}
-
 export interface PreparedImage {
   file: File;
   width: number;
@@ -44,19 +45,23 @@ export class ImagePrepareError extends Error {
   override readonly name = 'ImagePrepareError';
 }
 
-/** Decodes with EXIF orientation applied (an <img> does that in current browsers). */
+export const UNDECODABLE_MESSAGE = '无法打开这张图片：文件可能已损坏或不完整，请重新拍摄或选择其他图片。';
+
+/** Decodes with EXIF orientation applied (an <img> does that in current browsers); fails with a clear message. */
 export function decodeImage(file: Blob): Promise<HTMLImageElement> {
   return new Promise((resolve, reject) => {
     const url = URL.createObjectURL(file);
     const img = new Image();
+    const failed = () => {
+      URL.revokeObjectURL(url);
+      reject(new ImagePrepareError(UNDECODABLE_MESSAGE));
+    };
     img.onload = () => {
       URL.revokeObjectURL(url);
-      resolve(img);
+      if (img.naturalWidth > 0 && img.naturalHeight > 0) resolve(img);
+      else failed();
     };
-    img.onerror = () => {
-      URL.revokeObjectURL(url);
-      reject(new ImagePrepareError('无法识别该图片，请重新选择 jpg/jpeg/png 格式的图片'));
-    };
+    img.onerror = failed;
     img.src = url;
   });
 }
@@ -84,17 +89,11 @@ function encode(img: HTMLImageElement, quarterTurns: number, step: EncodeStep): 
   );
 }
 
-function jpegName(name: string): string {
-  const base = name.replace(/\.[^.]+$/, '') || 'image';
-  return `${base}.jpg`;
-}
-
 /**
- * Returns the file to upload: the original when it is already a jpg/png of at most 200 KB and not rotated,
- * otherwise a JPEG re-encoded along shrinkPlan() until it fits.
+ * Returns the file to upload: the original (`original` carries the type of its content, see withContentType)
+ * when it is a jpg/png of at most 200 KB and not rotated, otherwise a JPEG re-encoded along shrinkPlan() until it fits.
  */
 export async function prepareImage(original: File, img: HTMLImageElement, quarterTurns: number): Promise<PreparedImage> {
-  if (!isAcceptedType(original.type)) throw new ImagePrepareError('仅支持 jpg/jpeg/png 格式的图片');
   const turns = ((quarterTurns % 4) + 4) % 4;
   if (turns === 0 && original.size <= MAX_UPLOAD_BYTES) {
     return { file: original, width: img.naturalWidth, height: img.naturalHeight, originalBytes: original.size, reencoded: false };
@@ -106,7 +105,7 @@ export async function prepareImage(original: File, img: HTMLImageElement, quarte
       const w = Math.round(img.naturalWidth * scale);
       const h = Math.round(img.naturalHeight * scale);
       return {
-        file: new File([blob], jpegName(original.name), { type: 'image/jpeg', lastModified: Date.now() }),
+        file: new File([blob], uploadFileName(original.name, 'jpeg'), { type: 'image/jpeg', lastModified: Date.now() }),
         width: turns % 2 ? h : w,
         height: turns % 2 ? w : h,
         originalBytes: original.size,

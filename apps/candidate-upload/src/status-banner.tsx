@@ -13,6 +13,7 @@ import {
   msUntilNextTick,
   type PageBanner,
 } from './review-status';
+import { TOUCH_MIN } from './touch';
 
 type ReturnItem = CandidateReturnView['items'][number];
 
@@ -186,7 +187,12 @@ function ReturnNotice({
               <ol style={{ margin: '4px 0 0', paddingInlineStart: 22 }} data-testid="return-items">
                 {openReturn.items.map((item, index) => (
                   <li key={`${item.categoryCode}-${item.imageId ?? 'category'}-${index}`} data-testid="return-item">
-                    <Button type="link" size="small" style={{ padding: 0, height: 'auto' }} onClick={() => scrollToCategory(item.categoryCode)}>
+                    <Button
+                      type="link"
+                      size="small"
+                      style={{ padding: 0, height: 'auto', minHeight: TOUCH_MIN, verticalAlign: 'middle' }}
+                      onClick={() => scrollToCategory(item.categoryCode)}
+                    >
                       {item.categoryName}
                     </Button>
                     {item.imageId ? '（更换图片）' : '（补充图片）'}：
@@ -205,7 +211,7 @@ function ReturnNotice({
             <div>补充期限已过，内容已锁定，不能再修改或提交。</div>
           ) : (
             <div>
-              请在截止时间前处理以上材料：需更换的图片请点击图片右上角“－”删除后重新上传，需补充的类别请点击“上传”；全部处理后，点击右上角“提交审核”。其余材料已锁定，无需改动。
+              请在截止时间前处理以上材料：需更换的图片请点击图片下方的“重新上传”（或点击右上角“－”删除后再上传），需补充的类别请点击“上传”；全部处理后，点击右上角“提交审核”。其余材料已锁定，无需改动。
             </div>
           )}
         </Flex>

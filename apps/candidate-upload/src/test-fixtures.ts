@@ -6,6 +6,7 @@ export const image = (over: Partial<ImageView> = {}): ImageView => ({
   categoryCode: 'ID_CARD',
   state: 'READY',
   reason: null,
+  warnings: [],
   locked: false,
   returnReason: null,
   thumbUrl: '/t',

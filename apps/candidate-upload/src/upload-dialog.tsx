@@ -1,23 +1,30 @@
-import { useEffect, useRef, useState } from 'react';
-import type { CategoryView } from '@exam/api';
-import { isApiClientError } from '@exam/session';
-import { Alert, Button, Flex, Modal, Spin, Typography, useFeedback } from '@exam/ui';
-import { uploadImage } from './dossier-api';
+import { useEffect, useRef, useState, type RefObject } from 'react';
+import type { CategoryView, ImageView } from '@exam/api';
+import { Alert, Button, Flex, Modal, Spin, Typography } from '@exam/ui';
+import { judgeFile, readHead, withContentType, type FileRefusal } from './file-sniff';
 import {
   ACCEPT_ATTRIBUTE,
   ImagePrepareError,
   MAX_UPLOAD_BYTES,
+  UNDECODABLE_MESSAGE,
   decodeImage,
   formatBytes,
-  isAcceptedType,
   prepareImage,
   type PreparedImage,
 } from './image-shrink';
+import { TOUCH_TARGET } from './touch';
+
+/** Whom the dialog uploads for: a category, and the image a 重新上传 replaces. */
+export interface UploadTarget {
+  category: CategoryView;
+  replaces: ImageView | null;
+}
 
 export interface UploadDialogProps {
-  category: CategoryView | null;
+  target: UploadTarget | null;
   onClose(): void;
-  onUploaded(): void;
+  /** 上传 pressed: the prepared file goes to the upload queue (progress and retries show in the category) */
+  onStart(file: File): void;
 }
 
 /** The manual's image requirements, shown in every upload dialog. */
@@ -38,17 +45,25 @@ export function ImageRequirements() {
   );
 }
 
-export function UploadDialog({ category, onClose, onUploaded }: UploadDialogProps) {
-  const { message } = useFeedback();
-  const inputRef = useRef<HTMLInputElement>(null);
+/** Phones and tablets (a finger, not a mouse): 拍照 and 从相册选择 instead of one file button. */
+function useCoarsePointer(): boolean {
+  const [coarse] = useState(() => typeof window !== 'undefined' && window.matchMedia?.('(pointer: coarse)').matches === true);
+  return coarse;
+}
+
+const refusalOf = (title: string): FileRefusal => ({ kind: 'unsupported', title, steps: [] });
+
+export function UploadDialog({ target, onClose, onStart }: UploadDialogProps) {
+  const coarse = useCoarsePointer();
+  const albumRef = useRef<HTMLInputElement>(null);
+  const cameraRef = useRef<HTMLInputElement>(null);
   const [original, setOriginal] = useState<File | null>(null);
   const [decoded, setDecoded] = useState<HTMLImageElement | null>(null);
   const [turns, setTurns] = useState(0);
   const [prepared, setPrepared] = useState<PreparedImage | null>(null);
   const [previewUrl, setPreviewUrl] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [uploading, setUploading] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [refusal, setRefusal] = useState<FileRefusal | null>(null);
 
   // Reset whenever the dialog opens for a category.
   useEffect(() => {
@@ -56,21 +71,22 @@ export function UploadDialog({ category, onClose, onUploaded }: UploadDialogProp
     setDecoded(null);
     setTurns(0);
     setPrepared(null);
-    setError(null);
-  }, [category]);
+    setRefusal(null);
+    setBusy(false);
+  }, [target]);
 
   // (Re)prepare on a new file or rotation.
   useEffect(() => {
     if (!original || !decoded) return;
     let cancelled = false;
     setBusy(true);
-    setError(null);
+    setRefusal(null);
     prepareImage(original, decoded, turns)
       .then((result) => !cancelled && setPrepared(result))
       .catch((e: unknown) => {
         if (cancelled) return;
         setPrepared(null);
-        setError(e instanceof ImagePrepareError ? e.message : '图片处理失败，请重新选择');
+        setRefusal(refusalOf(e instanceof ImagePrepareError ? e.message : '图片处理失败，请重新选择'));
       })
       .finally(() => !cancelled && setBusy(false));
     return () => {
@@ -91,74 +107,111 @@ export function UploadDialog({ category, onClose, onUploaded }: UploadDialogProp
   const onPick = async (file: File | undefined) => {
     if (!file) return;
     setPrepared(null);
+    setOriginal(null);
+    setDecoded(null);
     setTurns(0);
-    if (!isAcceptedType(file.type)) {
-      setOriginal(null);
-      setError('仅支持 jpg/jpeg/png 格式的图片');
-      return;
-    }
+    setRefusal(null);
     setBusy(true);
     try {
-      const img = await decodeImage(file);
-      setOriginal(file);
+      // judged by content: the picker's type may be empty or wrong
+      const verdict = judgeFile(await readHead(file), file.size);
+      if (!verdict.ok) {
+        setRefusal(verdict);
+        setBusy(false);
+        return;
+      }
+      const typed = withContentType(file, verdict.format);
+      const img = await decodeImage(typed);
+      setOriginal(typed);
       setDecoded(img);
     } catch (e) {
-      setOriginal(null);
-      setError(e instanceof ImagePrepareError ? e.message : '无法识别该图片，请重新选择');
+      setRefusal(refusalOf(e instanceof ImagePrepareError ? e.message : UNDECODABLE_MESSAGE));
       setBusy(false);
     }
   };
 
-  const onUpload = async () => {
-    if (!category || !prepared) return;
-    setUploading(true);
-    setError(null);
-    try {
-      await uploadImage(category.code, prepared.file);
-      message.success('上传成功，图片正在处理');
-      onUploaded();
-    } catch (e) {
-      setError(isApiClientError(e) ? e.message : '上传失败，请稍后重试');
-    } finally {
-      setUploading(false);
-    }
+  const onUpload = () => {
+    if (!target || !prepared || busy) return;
+    onStart(prepared.file);
   };
 
+  const fileInput = (ref: RefObject<HTMLInputElement | null>, camera: boolean) => (
+    <input
+      ref={ref}
+      type="file"
+      accept={camera ? 'image/*' : ACCEPT_ATTRIBUTE}
+      {...(camera ? { capture: 'environment' as const } : {})}
+      hidden
+      aria-label={camera ? '拍照' : '选择图片文件'}
+      data-testid={camera ? 'camera-file-input' : 'upload-file-input'}
+      onChange={(e) => {
+        void onPick(e.target.files?.[0]);
+        e.target.value = '';
+      }}
+    />
+  );
+
+  const name = target?.category.name ?? '';
   return (
     <Modal
-      open={category !== null}
-      title={category ? `上传：${category.name}` : '上传'}
+      open={target !== null}
+      title={target?.replaces ? `重新上传：${name}` : `上传：${name}`}
       onCancel={onClose}
       destroyOnHidden
       centered
       width={520}
+      className="cu-modal"
+      closable={{ 'aria-label': '关闭' }}
       footer={[
-        <Button key="cancel" onClick={onClose}>
+        <Button key="cancel" onClick={onClose} style={TOUCH_TARGET}>
           取消
         </Button>,
-        <Button key="ok" type="primary" disabled={!prepared || busy} loading={uploading} onClick={onUpload}>
+        <Button key="ok" type="primary" disabled={!prepared || busy} onClick={onUpload} style={TOUCH_TARGET} data-testid="upload-confirm">
           上传
         </Button>,
       ]}
     >
       <Flex vertical gap={12}>
         <ImageRequirements />
-        <input
-          ref={inputRef}
-          type="file"
-          accept={ACCEPT_ATTRIBUTE}
-          style={{ display: 'none' }}
-          aria-label="选择图片文件"
-          data-testid="upload-file-input"
-          onChange={(e) => {
-            void onPick(e.target.files?.[0]);
-            e.target.value = '';
-          }}
-        />
-        <Button block size="large" onClick={() => inputRef.current?.click()}>
-          {original ? '重新选择图片' : '选择图片'}
-        </Button>
-        {error && <Alert type="error" showIcon title={error} />}
+        {target?.replaces && (
+          <Typography.Text type="secondary">新图片上传成功后，原图片将被替换。</Typography.Text>
+        )}
+        {fileInput(albumRef, false)}
+        {fileInput(cameraRef, true)}
+        {coarse ? (
+          <Flex gap={8}>
+            <Button block size="large" type={original ? 'default' : 'primary'} style={TOUCH_TARGET} onClick={() => cameraRef.current?.click()} data-testid="pick-camera">
+              拍照
+            </Button>
+            <Button block size="large" style={TOUCH_TARGET} onClick={() => albumRef.current?.click()} data-testid="pick-album">
+              从相册选择
+            </Button>
+          </Flex>
+        ) : (
+          <Button block size="large" style={TOUCH_TARGET} onClick={() => albumRef.current?.click()} data-testid="pick-album">
+            {original ? '重新选择图片' : '选择图片'}
+          </Button>
+        )}
+        <div aria-live="polite">
+          {refusal && (
+            <Alert
+              type="error"
+              showIcon
+              data-testid="upload-refusal"
+              data-kind={refusal.kind}
+              title={refusal.title}
+              description={
+                refusal.steps.length > 0 ? (
+                  <ol style={{ margin: 0, paddingInlineStart: 20 }}>
+                    {refusal.steps.map((step) => (
+                      <li key={step}>{step}</li>
+                    ))}
+                  </ol>
+                ) : undefined
+              }
+            />
+          )}
+        </div>
         {busy && (
           <Flex justify="center" style={{ padding: 24 }}>
             <Spin tip="正在处理图片…">
@@ -171,13 +224,18 @@ export function UploadDialog({ category, onClose, onUploaded }: UploadDialogProp
             <img
               src={previewUrl}
               alt="待上传图片预览"
-              style={{ maxWidth: '100%', maxHeight: '45vh', objectFit: 'contain', border: '1px solid #eee', borderRadius: 4 }}
+              data-testid="upload-preview"
+              style={{ maxWidth: '100%', maxHeight: '40vh', objectFit: 'contain', border: '1px solid #eee', borderRadius: 4 }}
             />
             <Flex gap={8}>
-              <Button onClick={() => setTurns((t) => t - 1)}>↺ 向左旋转</Button>
-              <Button onClick={() => setTurns((t) => t + 1)}>↻ 向右旋转</Button>
+              <Button style={TOUCH_TARGET} onClick={() => setTurns((t) => t - 1)} aria-label="向左旋转90度">
+                ↺ 向左旋转
+              </Button>
+              <Button style={TOUCH_TARGET} onClick={() => setTurns((t) => t + 1)} aria-label="向右旋转90度">
+                ↻ 向右旋转
+              </Button>
             </Flex>
-            <Typography.Text type="secondary" style={{ fontSize: 12, textAlign: 'center' }}>
+            <Typography.Text type="secondary" style={{ fontSize: 12, textAlign: 'center' }} data-testid="upload-size">
               {prepared.reencoded
                 ? `已自动压缩：${formatBytes(prepared.originalBytes)} → ${formatBytes(prepared.file.size)}（${prepared.width}×${prepared.height}）`
                 : `文件大小 ${formatBytes(prepared.file.size)}（不超过 ${formatBytes(MAX_UPLOAD_BYTES)}）`}

@@ -1,5 +1,5 @@
-import { useCallback, useEffect, useState } from 'react';
-import type { DossierResponse, ImageView } from '@exam/api';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { CategoryView, DossierResponse, ImageView } from '@exam/api';
 import { isApiClientError } from '@exam/session';
 import {
   Button,
@@ -15,14 +15,18 @@ import {
   WINDOW_STATE_LABELS,
   useFeedback,
 } from '@exam/ui';
-import { CategoryCard } from './category-card';
-import { deleteImage, fetchDossier, submitDossier, type CategoryWithExample } from './dossier-api';
-import { dossierEditable, formatWindowTime, hasProcessing, missingCategories } from './dossier-rules';
+import { CATEGORY_CARD_CSS, CategoryCard } from './category-card';
+import { deleteImage, fetchDossier, submitDossier } from './dossier-api';
+import { dossierEditable, formatWindowTime, hasProcessing, missingCategories, replaceDeletesFirst } from './dossier-rules';
 import { formatManualTime, pageBanner, returnOpen, SUBMITTED_NOTICE, SUBMITTED_TITLE, statusTag, unresolvedItems } from './review-status';
 import { StatusBanner } from './status-banner';
-import { UploadDialog } from './upload-dialog';
+import { TOUCH_TARGET } from './touch';
+import { UploadDialog, type UploadTarget } from './upload-dialog';
+import { useUploadQueue, type PendingUpload } from './use-upload-queue';
+import { describeWarning, openWarnings } from './warnings';
 
 const POLL_MS = 1500;
+const NO_UPLOADS: readonly PendingUpload[] = [];
 
 function message(e: unknown, fallback: string): string {
   return isApiClientError(e) ? e.message : fallback;
@@ -32,17 +36,29 @@ export function UploadPage() {
   const feedback = useFeedback();
   const [dossier, setDossier] = useState<DossierResponse | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const [uploadTo, setUploadTo] = useState<CategoryWithExample | null>(null);
+  /** failed reads so far: a failed poll (a network blip) schedules the next one instead of stopping the polling */
+  const [failedReads, setFailedReads] = useState(0);
+  const [uploadTo, setUploadTo] = useState<UploadTarget | null>(null);
   const [submitting, setSubmitting] = useState(false);
+  /** the last upload event, read out by screen readers (aria-live) */
+  const [announcement, setAnnouncement] = useState('');
 
+  // Reads overlap (the poll, an upload that finished, a delete): an answer older than one already shown is dropped.
+  const requested = useRef(0);
+  const shown = useRef(0);
   const reload = useCallback(async (signal?: AbortSignal) => {
+    const mine = ++requested.current;
     try {
       const next = await fetchDossier(signal);
+      if (mine < shown.current) return;
+      shown.current = mine;
       setDossier(next);
       setLoadError(null);
+      setFailedReads(0);
     } catch (e) {
-      if (signal?.aborted) return;
+      if (signal?.aborted || mine < shown.current) return;
       setLoadError(message(e, '材料信息加载失败，请稍后重试'));
+      setFailedReads((n) => n + 1);
     }
   }, []);
 
@@ -52,12 +68,40 @@ export function UploadPage() {
     return () => controller.abort();
   }, [reload]);
 
-  // While the server processes an upload, ask again every ~1.5 s until it is READY or REJECTED.
+  const queue = useUploadQueue({
+    onStored: () => void reload(),
+    onChanged: () => void reload(),
+    onAnnounce: (text, tone) => {
+      setAnnouncement(text);
+      if (tone === 'success') feedback.message.success(text);
+      else if (tone === 'error') feedback.message.error(text);
+    },
+  });
+  const uploadsByCategory = useMemo(() => {
+    const map = new Map<string, PendingUpload[]>();
+    for (const u of queue.uploads) map.set(u.categoryCode, [...(map.get(u.categoryCode) ?? []), u]);
+    return map;
+  }, [queue.uploads]);
+
+  const startUpload = (file: File) => {
+    if (!uploadTo) return;
+    const { category, replaces } = uploadTo;
+    const inFlight = uploadsByCategory.get(category.code)?.length ?? 0;
+    queue.start({
+      categoryCode: category.code,
+      file,
+      replaces,
+      deleteFirst: replaces ? replaceDeletesFirst(category, replaces, inFlight) : false,
+    });
+    setUploadTo(null);
+  };
+
+  // While the server processes an upload, ask again every ~1.5 s until it is READY or REJECTED (also after a failed read).
   useEffect(() => {
     if (!dossier || !hasProcessing(dossier)) return;
-    const timer = setTimeout(() => void reload(), POLL_MS);
+    const timer = setTimeout(() => void reload(), failedReads > 0 ? POLL_MS * 2 : POLL_MS);
     return () => clearTimeout(timer);
-  }, [dossier, reload]);
+  }, [dossier, reload, failedReads]);
 
   const onDelete = async (image: ImageView) => {
     try {
@@ -71,6 +115,16 @@ export function UploadPage() {
 
   const onSubmit = () => {
     if (!dossier) return;
+    if (queue.uploads.length > 0) {
+      feedback.modal.warning({
+        title: '还有图片正在上传',
+        content: '请等待上传完成（或取消失败的上传）后再提交审核。',
+        okText: '知道了',
+        okButtonProps: { style: TOUCH_TARGET },
+        centered: true,
+      });
+      return;
+    }
     const missing = missingCategories(dossier);
     if (missing.length > 0) {
       feedback.modal.warning({
@@ -85,14 +139,38 @@ export function UploadPage() {
           </ul>
         ),
         okText: '知道了',
+        okButtonProps: { style: TOUCH_TARGET },
+        centered: true,
       });
       return;
     }
+    // what the pipeline noticed and the candidate has not replaced: listed in the one confirmation
+    const warnings = openWarnings(dossier);
     feedback.modal.confirm({
-      title: '确认提交审核？',
-      content: '提交后材料将被锁定，不能再修改或添加，请确认所有材料已上传无误。',
+      title: warnings.length > 0 ? '以下图片可能有问题，确认提交审核？' : '确认提交审核？',
+      centered: true,
+      width: 480,
+      content: (
+        <Flex vertical gap={8}>
+          {warnings.length > 0 && (
+            <div data-testid="submit-warnings">
+              <ul style={{ paddingInlineStart: 18, margin: 0 }}>
+                {warnings.map((w) => (
+                  <li key={`${w.imageId}-${w.code}`} data-testid="submit-warning" style={{ color: '#d46b08' }}>
+                    {describeWarning(w)}
+                  </li>
+                ))}
+              </ul>
+              <div style={{ marginTop: 4 }}>如图片内容清晰可辨认，可直接提交；否则请点击“返回修改”，在图片下方点击“重新上传”更换。</div>
+            </div>
+          )}
+          <div>提交后材料将被锁定，不能再修改或添加，请确认所有材料已上传无误。</div>
+        </Flex>
+      ),
       okText: '提交审核',
-      cancelText: '再检查一下',
+      cancelText: warnings.length > 0 ? '返回修改' : '再检查一下',
+      okButtonProps: { style: TOUCH_TARGET },
+      cancelButtonProps: { style: TOUCH_TARGET },
       onOk: async () => {
         setSubmitting(true);
         try {
@@ -101,11 +179,18 @@ export function UploadPage() {
             title: answer.message || SUBMITTED_TITLE,
             content: SUBMITTED_NOTICE,
             okText: '知道了',
+            okButtonProps: { style: TOUCH_TARGET },
             centered: true,
           });
         } catch (e) {
           // the server's reason, e.g. which returned materials still lack a new image
-          feedback.modal.error({ title: '提交失败', content: message(e, '提交失败，请稍后重试'), okText: '知道了', centered: true });
+          feedback.modal.error({
+            title: '提交失败',
+            content: message(e, '提交失败，请稍后重试'),
+            okText: '知道了',
+            okButtonProps: { style: TOUCH_TARGET },
+            centered: true,
+          });
         } finally {
           setSubmitting(false);
           await reload();
@@ -129,12 +214,17 @@ export function UploadPage() {
   // after a return: offered again once every returned item has a new image (the server re-checks)
   const openReturn = returnOpen(dossier, Date.now());
   const unresolved = openReturn ? unresolvedItems(dossier) : [];
+  const busy = hasProcessing(dossier) || queue.uploads.length > 0;
   const canSubmit =
     dossierEditable(dossier) && (state.status === 'DRAFT' || (openReturn && unresolved.length === 0));
   const windowText = `${formatWindowTime(examYear.windowStart)} 至 ${formatWindowTime(examYear.windowEnd, true)}`;
 
   return (
     <Flex vertical gap={12} data-testid="candidate-upload">
+      <style>{CATEGORY_CARD_CSS}</style>
+      <div aria-live="polite" role="status" className="cu-visually-hidden" data-testid="upload-announcement">
+        {announcement}
+      </div>
       <Card
         size="small"
         title={
@@ -147,7 +237,15 @@ export function UploadPage() {
         }
         extra={
           canSubmit ? (
-            <Button type="primary" loading={submitting} disabled={hasProcessing(dossier)} onClick={onSubmit} data-testid="submit-dossier">
+            <Button
+              type="primary"
+              loading={submitting}
+              disabled={busy}
+              title={busy ? '图片上传、处理完成后可提交' : undefined}
+              style={TOUCH_TARGET}
+              onClick={onSubmit}
+              data-testid="submit-dossier"
+            >
               提交审核
             </Button>
           ) : (
@@ -195,20 +293,22 @@ export function UploadPage() {
       <Row gutter={[12, 12]}>
         {dossier.categories.map((category) => (
           <Col key={category.code} xs={24} md={12}>
-            <CategoryCard dossier={dossier} category={category} onUpload={setUploadTo} onDelete={onDelete} />
+            <CategoryCard
+              dossier={dossier}
+              category={category}
+              uploads={uploadsByCategory.get(category.code) ?? NO_UPLOADS}
+              onUpload={(c: CategoryView) => setUploadTo({ category: c, replaces: null })}
+              onReplace={(c: CategoryView, image: ImageView) => setUploadTo({ category: c, replaces: image })}
+              onDelete={onDelete}
+              onCancelUpload={queue.cancel}
+              onRetryUpload={queue.retry}
+            />
           </Col>
         ))}
       </Row>
       {dossier.categories.length === 0 && <Typography.Text type="secondary">暂无需要上传的材料。</Typography.Text>}
 
-      <UploadDialog
-        category={uploadTo}
-        onClose={() => setUploadTo(null)}
-        onUploaded={() => {
-          setUploadTo(null);
-          void reload();
-        }}
-      />
+      <UploadDialog target={uploadTo} onClose={() => setUploadTo(null)} onStart={startUpload} />
     </Flex>
   );
 }

@@ -13,6 +13,9 @@ const ROLE_LABELS = {
   ADMIN: '考区管理员',
 } as const;
 
+/** Header buttons are touch targets of at least 44 × 44 px (most candidates use a phone). */
+const TOUCH = { minHeight: 44, minWidth: 44 } as const;
+
 /** Header with the system name, the user and 退出登录; the routed page below. */
 export function ShellLayout() {
   const { user, logout } = useSession();
@@ -45,13 +48,13 @@ export function ShellLayout() {
                 <span style={{ opacity: 0.7 }}>（{ROLE_LABELS[user.role]}）</span>
               </Typography.Text>
               {isCandidate && (
-                <Badge count={badge.unread} overflowCount={99} size="small">
-                  <Button size="small" onClick={() => setInboxOpen(true)} aria-label={inboxButtonLabel(badge.unread)} data-testid="inbox-button">
+                <Badge count={badge.unread} overflowCount={99}>
+                  <Button onClick={() => setInboxOpen(true)} aria-label={inboxButtonLabel(badge.unread)} data-testid="inbox-button" style={TOUCH}>
                     消息
                   </Button>
                 </Badge>
               )}
-              <Button size="small" onClick={onLogout}>
+              <Button onClick={onLogout} style={TOUCH}>
                 退出登录
               </Button>
             </Flex>

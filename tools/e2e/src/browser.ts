@@ -13,12 +13,20 @@ export function chromiumPath(): string {
   return found;
 }
 
-export async function launchBrowser(viewport = { width: 390, height: 844 }): Promise<BrowserContext> {
+/** A phone rather than a desktop browser: touch events and `(pointer: coarse)`, a mobile viewport. */
+export interface PhoneOptions {
+  hasTouch?: boolean;
+  isMobile?: boolean;
+  deviceScaleFactor?: number;
+}
+
+export async function launchBrowser(viewport = { width: 390, height: 844 }, phone: PhoneOptions = {}): Promise<BrowserContext> {
   const userDataDir = await mkdtemp(join(tmpdir(), 'exam-e2e-chromium-'));
   return chromium.launchPersistentContext(userDataDir, {
     executablePath: chromiumPath(),
     headless: true,
     viewport,
+    ...phone,
     locale: 'zh-CN',
     args: [
       '--headless',
