@@ -33,7 +33,7 @@ function banner(sys: RunningSystem): string {
     '    without one: `npm run totp -- <secret shown on the page>` prints the current code',
     '',
     `  邮件 / mail: ${join(sys.dataDir, 'mail')}    短信 / SMS: ${join(sys.dataDir, 'sms')}`,
-    '  Ctrl-C 停止 / to stop (data is kept in .data/)',
+    `  Ctrl-C 停止 / to stop (data is kept in ${sys.dataDir})`,
     '==============================================================================',
     '',
   ];
