@@ -8,4 +8,6 @@ export interface NotificationDeps {
   producer: JobProducer;
   logger: Logger;
   now: () => Date;
+  /** SMS_RECEIPT_TOKEN: the secret path segment of the provider's receipt push; unset = no receipt endpoint */
+  smsReceiptToken?: string | undefined;
 }

@@ -4,6 +4,7 @@ import { requireRole } from '@exam/auth';
 import { parse } from '@exam/http';
 import { DomainError } from '@exam/domain';
 import { countUnread, listInbox, markAllRead, markRead } from './inbox.service.js';
+import { recordReceiptPush } from './sms-receipts.service.js';
 import type { NotificationDeps } from './notification-deps.js';
 import { queueHealth } from './queue-health.service.js';
 
@@ -34,6 +35,11 @@ export function notificationRoutes(deps: NotificationDeps) {
     router.post('/inbox/:id/read', candidate, async (req, res) => {
       await markRead(deps.prisma, candidateIdOf(req.auth?.candidateId), String(req.params.id), deps.now());
       res.status(204).end();
+    });
+
+    // The SMS provider's delivery-receipt push (Aliyun SmsReport): no session; the secret path segment is the proof.
+    router.post('/sms-receipts/:token', async (req, res) => {
+      res.json(await recordReceiptPush(deps, String(req.params.token), req.body));
     });
 
     router.get('/health/queues', requireRole('ADMIN'), async (_req, res) => {

@@ -7,6 +7,7 @@ import { createTestDatabase, testRedisPrefix, testRedisUrl } from '@exam/testing
 import { loginAs, seedCandidate, seedSite, seedStaff, seedYear, type AuthHeaders } from '@exam/testing';
 import { buildNotificationApp } from './app.js';
 
+const RECEIPT_TOKEN = 'r'.repeat(20) + 'ECEIPT-token-0123456789';
 const db = await createTestDatabase();
 const prisma = createPrismaClient(db.url);
 const redis = createRedisConnection(testRedisUrl(), 'producer');
@@ -18,6 +19,7 @@ const app = buildNotificationApp({
   logger: createLogger('notification-service', 'silent'),
   now: () => new Date('2026-02-02T00:00:00Z'),
   session: { idleMinutes: 30, absoluteHours: 12, cookieSecure: false },
+  smsReceiptToken: RECEIPT_TOKEN,
 });
 afterAll(async () => {
   for (const q of QUEUE_NAMES) await producer.queue(q).obliterate({ force: true });
@@ -122,5 +124,37 @@ describe('GET /api/notification/health/queues', () => {
   it('is refused to everyone but the admin', async () => {
     expect((await request(app).get('/api/notification/health/queues').set(h.district)).status).toBe(403);
     expect((await request(app).get('/api/notification/health/queues').set(h.a)).status).toBe(403);
+  });
+});
+
+describe('POST /api/notification/sms-receipts/:token (the provider\'s delivery-receipt push)', () => {
+  async function smsRow(status: 'SENDING' | 'SENT') {
+    const year = await seedYear(prisma);
+    const c = await seedCandidate(prisma, year, await seedSite(prisma), { phone: '13900000001' });
+    return prisma.notificationOutbox.create({
+      data: { eventKey: `t:${c.id}`, eventType: 'SUBMITTED', recipientType: 'CANDIDATE', candidateId: c.id, channel: 'SMS', address: '13900000001', templateCode: 'SUBMITTED', status },
+    });
+  }
+  const push = (token: string, body: unknown) => request(app).post(`/api/notification/sms-receipts/${token}`).send(body as object);
+
+  it('records a delivered receipt on its row by out-id and answers what Aliyun expects, twice alike', async () => {
+    const row = await smsRow('SENDING');
+    const body = [{ out_id: row.id, biz_id: 'biz-1', success: true, err_code: 'DELIVERED', report_time: '2026-02-02 08:00:01' }];
+    for (let i = 0; i < 2; i++) {
+      const res = await push(RECEIPT_TOKEN, body);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ code: 0, msg: '成功' });
+    }
+    expect(await prisma.notificationOutbox.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ status: 'SENT', receiptStatus: 'DELIVERED' });
+  });
+
+  it('a wrong token looks like no route at all, and a body of another shape is 400', async () => {
+    const row = await smsRow('SENT');
+    const res = await push('x'.repeat(43), [{ out_id: row.id, success: false, err_code: 'MOBILE_NOT_ON_SERVICE' }]);
+    expect(res.status).toBe(404);
+    expect((await prisma.notificationOutbox.findUniqueOrThrow({ where: { id: row.id } })).receiptStatus).toBeNull();
+    const bad = await push(RECEIPT_TOKEN, { not: 'an array' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('RECEIPTS_INVALID');
   });
 });

@@ -125,6 +125,11 @@ export const ENV = {
   /** Concurrent deliveries per channel queue in one worker process. */
   NOTIFY_DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
   /** Where security alerts (accounts blocked after failed logins, throttled IPs) are mailed; unset = log and audit only. */
+  /**
+   * The secret path segment of the SMS receipt push (POST /api/notification/sms-receipts/<token>), as configured at the
+   * provider; unset = the endpoint answers 404. At least 32 characters (openssl rand -hex 24).
+   */
+  SMS_RECEIPT_TOKEN: z.string().regex(/^[A-Za-z0-9_-]{32,128}$/, 'must be 32-128 of A-Z a-z 0-9 _ - (openssl rand -hex 24)').optional(),
   SECURITY_ALERT_EMAIL: z.string().email().optional(),
   /**
    * Which worker queues this process runs: comma list of image, deadline, notify (fan-out, security alerts) and the

@@ -156,21 +156,30 @@ export class AliyunSmsProvider implements SmsProvider {
    * otherwise, so receipts may come twice.
    */
   parseReceipts(body: unknown): SmsReceipt[] {
-    if (!Array.isArray(body)) throw new Error('an Aliyun SmsReport body is a JSON array');
-    return body.map((r: unknown) => {
-      if (!r || typeof r !== 'object') throw new Error('an Aliyun SmsReport item is an object');
-      const o = r as Record<string, unknown>;
-      if (typeof o['success'] !== 'boolean') throw new Error('an Aliyun SmsReport item has a boolean "success"');
-      return {
-        outId: str(o['out_id']),
-        providerMessageId: str(o['biz_id']),
-        delivered: o['success'],
-        code: str(o['err_code']) ?? (o['success'] ? 'DELIVERED' : 'UNKNOWN'),
-        message: str(o['err_msg']),
-        reportedAt: beijingTime(o['report_time']),
-      };
-    });
+    return parseAliyunReceipts(body);
   }
+}
+
+/**
+ * The receipts of one Aliyun SmsReport push (a JSON array; see `AliyunSmsProvider.parseReceipts`). Needs no
+ * credentials, so the service that receives the push parses it without a provider instance. Throws on a body of
+ * another shape.
+ */
+export function parseAliyunReceipts(body: unknown): SmsReceipt[] {
+  if (!Array.isArray(body)) throw new Error('an Aliyun SmsReport body is a JSON array');
+  return body.map((r: unknown) => {
+    if (!r || typeof r !== 'object') throw new Error('an Aliyun SmsReport item is an object');
+    const o = r as Record<string, unknown>;
+    if (typeof o['success'] !== 'boolean') throw new Error('an Aliyun SmsReport item has a boolean "success"');
+    return {
+      outId: str(o['out_id']),
+      providerMessageId: str(o['biz_id']),
+      delivered: o['success'],
+      code: str(o['err_code']) ?? (o['success'] ? 'DELIVERED' : 'UNKNOWN'),
+      message: str(o['err_msg']),
+      reportedAt: beijingTime(o['report_time']),
+    };
+  });
 }
 
 /** The answer Aliyun's SmsReport push expects once the receipts are recorded. */
