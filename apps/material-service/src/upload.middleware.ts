@@ -1,44 +1,21 @@
 import type { RequestHandler } from 'express';
 import multer from 'multer';
-import { findInvalidText, invalidTextError } from '@exam/http';
+import { singleFileUpload } from '@exam/http';
 import { DomainError, MAX_UPLOAD_BYTES } from '@exam/domain';
 
 /** Field names of the upload form. */
 export const UPLOAD_FILE_FIELD = 'file';
 
-const multipartSingleImage = multer({
-  storage: multer.memoryStorage(),
-  limits: {
-    files: 1,
-    fileSize: MAX_UPLOAD_BYTES + 1,
-    fields: 2,
-    fieldSize: 256,
-    fieldNameSize: 64,
-    parts: 3,
-    headerPairs: 50,
-  },
-}).single(UPLOAD_FILE_FIELD);
-
-/** The request's multipart body could not be read (no boundary, cut short, malformed part headers…). */
-const unreadableUpload = () => new DomainError('UPLOAD_INVALID', '上传内容不完整或格式不正确，请重新选择图片上传', 400);
-
 /**
  * Multipart parser for one image: memory storage, one file, two small fields. The file limit is one byte
- * over 200 KB so an oversized file is detected (the domain rule then names its size). Whatever goes wrong
- * while reading the body is the request's fault (the storage is memory): multer's limit errors are mapped by
- * mapUploadError, busboy's (`Multipart: Boundary not found`, `Unexpected end of form`…) answer 400 here.
- * The text fields must be valid text, as JSON bodies must (libs/http input guard).
+ * over 200 KB so an oversized file is detected (the domain rule then names its size); multer's limit errors are
+ * mapped by mapUploadError, an unreadable body answers 400 (libs/http singleFileUpload).
  */
-export const uploadSingleImage: RequestHandler = (req, res, next) => {
-  multipartSingleImage(req, res, (err?: unknown) => {
-    if (err !== undefined && err !== null) {
-      next(err instanceof multer.MulterError ? err : unreadableUpload());
-      return;
-    }
-    const field = findInvalidText(req.body);
-    next(field === undefined ? undefined : invalidTextError('body', field));
-  });
-};
+export const uploadSingleImage: RequestHandler = singleFileUpload({
+  field: UPLOAD_FILE_FIELD,
+  limits: { files: 1, fileSize: MAX_UPLOAD_BYTES + 1, fields: 2, fieldSize: 256, fieldNameSize: 64, parts: 3, headerPairs: 50 },
+  unreadableMessage: '上传内容不完整或格式不正确，请重新选择图片上传',
+});
 
 /** multer's errors in the user's words. */
 export function mapUploadError(err: unknown): DomainError | undefined {

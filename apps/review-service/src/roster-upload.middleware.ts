@@ -1,34 +1,22 @@
 import type { RequestHandler } from 'express';
 import multer from 'multer';
-import { findInvalidText, invalidTextError } from '@exam/http';
+import { singleFileUpload } from '@exam/http';
 import { DomainError } from '@exam/domain';
 import { ROSTER_MAX_BYTES } from '@exam/roster';
 
 /** Field names of the roster upload form: the file, the exam year, and an optional column mapping (JSON). */
 export const ROSTER_FILE_FIELD = 'file';
 
-const multipartRoster = multer({
-  storage: multer.memoryStorage(),
-  defParamCharset: 'utf8', // Chinese file names as browsers send them
-  limits: { files: 1, fileSize: ROSTER_MAX_BYTES, fields: 2, fieldSize: 16 * 1024, fieldNameSize: 64, parts: 3, headerPairs: 50 },
-}).single(ROSTER_FILE_FIELD);
-
-const unreadableUpload = () => new DomainError('UPLOAD_INVALID', '上传内容不完整或格式不正确，请重新选择文件上传', 400);
-
 /**
  * Multipart parser for one roster file (memory: the storage takes a whole blob; the import itself streams it back).
  * Whatever goes wrong while reading the body is the request's fault: 400, or 413 over ROSTER_MAX_BYTES.
  */
-export const uploadRosterFile: RequestHandler = (req, res, next) => {
-  multipartRoster(req, res, (err?: unknown) => {
-    if (err !== undefined && err !== null) {
-      next(err instanceof multer.MulterError ? err : unreadableUpload());
-      return;
-    }
-    const field = findInvalidText(req.body);
-    next(field === undefined ? undefined : invalidTextError('body', field));
-  });
-};
+export const uploadRosterFile: RequestHandler = singleFileUpload({
+  field: ROSTER_FILE_FIELD,
+  defParamCharset: 'utf8', // Chinese file names as browsers send them
+  limits: { files: 1, fileSize: ROSTER_MAX_BYTES, fields: 2, fieldSize: 16 * 1024, fieldNameSize: 64, parts: 3, headerPairs: 50 },
+  unreadableMessage: '上传内容不完整或格式不正确，请重新选择文件上传',
+});
 
 /** multer's errors in the admin's words. */
 export function mapRosterUploadError(err: unknown): DomainError | undefined {

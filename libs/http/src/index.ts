@@ -37,3 +37,4 @@ export {
   routeLabel,
   type ServiceMetrics,
 } from './metrics.js';
+export { singleFileUpload, type SingleFileUploadOptions } from './single-file-upload.js';

@@ -1,4 +1,5 @@
 import type { InboxMessageView, InboxResponse } from '@exam/api';
+import { formatBeijingTime } from '@exam/domain';
 
 export const INBOX_PATH = '/api/notification/inbox';
 export const INBOX_UNREAD_PATH = '/api/notification/inbox/unread';
@@ -29,18 +30,7 @@ export function inboxButtonLabel(unread: number): string {
   return `消息，${unread > 99 ? '99+' : unread} 条未读`;
 }
 
-/** 2026-02-03 14:05 in Beijing time, as every time in the system is shown. */
+/** 2026-02-03 14:05 in Beijing time, as every time in the system is shown (libs/domain formats it). */
 export function formatMessageTime(iso: string): string {
-  const d = new Date(iso);
-  const parts = new Intl.DateTimeFormat('zh-CN', {
-    timeZone: 'Asia/Shanghai',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  }).formatToParts(d);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+  return formatBeijingTime(new Date(iso));
 }
