@@ -1,5 +1,6 @@
 import { RoutedReviewDossier } from '@exam/review-ui';
 import { Route, Routes } from 'react-router';
+import { AdminArea } from './admin/admin-area';
 import { DistrictReviewPage } from './district-review-page';
 
 /**
@@ -9,6 +10,7 @@ import { DistrictReviewPage } from './district-review-page';
 export default function DistrictReviewApp() {
   return (
     <Routes>
+      <Route path="admin/*" element={<AdminArea />} />
       <Route path="dossiers/:dossierId" element={<RoutedReviewDossier level="DISTRICT" />} />
       <Route path="*" element={<DistrictReviewPage />} />
     </Routes>

@@ -1,5 +1,6 @@
 import { useCallback, useMemo } from 'react';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
+import { useSession } from '@exam/session';
 import { StartReviewButton, filtersFromSearch, filtersToSearch, useReviewListNavigation } from '@exam/review-ui';
 import { Alert, Button, Card, CandidateListPanel, Flex, Tabs, type CandidateListFilters } from '@exam/ui';
 import { ProgressChart } from './progress-chart';
@@ -24,6 +25,7 @@ export function DistrictReviewPage() {
 
   const onFiltersChange = useCallback((f: CandidateListFilters) => setSearch(filtersToSearch(f, { tab }), { replace: true }), [setSearch, tab]);
   const open = useReviewListNavigation();
+  const { user } = useSession();
 
   const progressError = error && (
     <Alert
@@ -40,7 +42,13 @@ export function DistrictReviewPage() {
   );
 
   return (
-    <Card size="small" title="考区审核" data-testid="district-review" extra={<StartReviewButton />}>
+    <Card size="small" title="考区审核" data-testid="district-review" extra={
+        <Flex gap={12} align="center">
+          {user?.role === 'ADMIN' && <Link to="admin">考区管理</Link>}
+          <StartReviewButton />
+        </Flex>
+      }
+    >
       <Tabs
         activeKey={tab}
         onChange={(key) => setSearch(new URLSearchParams({ tab: key }), { replace: true })}
