@@ -6,8 +6,12 @@ import { startSystem, type RunningSystem } from '@exam/dev-tools';
 
 export const root = resolve(import.meta.dirname, '../../..');
 
-/** Ports of the e2e run: the dev ports + 100, so a running `npm start` is left alone. */
-export const E2E_PORTS = {
+/**
+ * Ports of the e2e run: the dev ports + 100, so a running `npm start` is left alone. `E2E_PORT_OFFSET=<n>` moves
+ * them all by n, so two checkouts on one machine can run their browser tests at the same time.
+ */
+const PORT_OFFSET = Number(process.env.E2E_PORT_OFFSET ?? 0) || 0;
+const BASE_PORTS = {
   shell: 4300,
   candidate_upload: 4301,
   site_review: 4302,
@@ -21,6 +25,7 @@ export const E2E_PORTS = {
   pglite: 54429,
   redis: 6480,
 };
+export const E2E_PORTS = Object.fromEntries(Object.entries(BASE_PORTS).map(([k, v]) => [k, v + PORT_OFFSET])) as typeof BASE_PORTS;
 
 /**
  * The whole system, started by the same code as `npm start`, on a fresh database of the test server,
