@@ -1,12 +1,14 @@
 import type { Router } from 'express';
-import { inboxQuerySchema, type InboxUnreadResponse } from '@exam/api';
+import { inboxQuerySchema, notificationPreferencesSchema, type InboxUnreadResponse } from '@exam/api';
 import { requireRole } from '@exam/auth';
 import { parse } from '@exam/http';
 import { DomainError } from '@exam/domain';
 import { countUnread, listInbox, markAllRead, markRead } from './inbox.service.js';
+import { getPreferences, putPreferences } from './preferences.service.js';
 import { recordReceiptPush } from './sms-receipts.service.js';
 import type { NotificationDeps } from './notification-deps.js';
 import { queueHealth } from './queue-health.service.js';
+import { outboxStatusRoutes } from './outbox-status.routes.js';
 
 /** /api/notification: the candidate's inbox and the admin's queue health. */
 export function notificationRoutes(deps: NotificationDeps) {
@@ -37,6 +39,16 @@ export function notificationRoutes(deps: NotificationDeps) {
       res.status(204).end();
     });
 
+    // 通知设置: the candidate's own preferences only (mandatory notices cannot be muted)
+    router.get('/preferences', candidate, async (req, res) => {
+      res.json(await getPreferences(deps, candidateIdOf(req.auth?.candidateId)));
+    });
+
+    router.put('/preferences', candidate, async (req, res) => {
+      const body = parse(notificationPreferencesSchema, req.body);
+      res.json(await putPreferences(deps, candidateIdOf(req.auth?.candidateId), body, req.ip ?? null));
+    });
+
     // The SMS provider's delivery-receipt push (Aliyun SmsReport): no session; the secret path segment is the proof.
     router.post('/sms-receipts/:token', async (req, res) => {
       res.json(await recordReceiptPush(deps, String(req.params.token), req.body));
@@ -45,5 +57,8 @@ export function notificationRoutes(deps: NotificationDeps) {
     router.get('/health/queues', requireRole('ADMIN'), async (_req, res) => {
       res.json(await queueHealth(deps.producer));
     });
+
+    // 通知发送状态: the admin's district only (outbox-status.routes.ts)
+    outboxStatusRoutes(deps)(router);
   };
 }

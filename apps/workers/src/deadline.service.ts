@@ -4,6 +4,7 @@ import { DELIVERY_JOB } from '@exam/queue';
 import type { WorkerDeps } from './deps.js';
 import { STUCK_AFTER_MS } from './deps.js';
 import { rejectAsProcessingFailed } from './image.service.js';
+import { reminderTick } from './notify-reminder.service.js';
 import { ensureQueued } from './requeue.service.js';
 
 /** Dossiers moved per database transaction when an exam year locks. */
@@ -19,9 +20,10 @@ type Deps = Pick<WorkerDeps, 'prisma' | 'producer' | 'clock' | 'logger'>;
 
 /**
  * Periodic (and once at start, to catch up after downtime): queues the lock of every exam year whose upload
- * window ended and is not locked yet, and the expiry of every open return whose deadline passed.
+ * window ended and is not locked yet, the expiry of every open return whose deadline passed, and the reminders that
+ * are due (`reminderTick`: windows and returns entering their 24 h / 2 h band).
  */
-export async function deadlineTick(deps: Deps): Promise<{ years: number; returns: number }> {
+export async function deadlineTick(deps: Deps): Promise<{ years: number; returns: number; reminders: number }> {
   const now = deps.clock.now();
   const years = await deps.prisma.examYear.findMany({
     where: { uploadEnd: { lte: now }, deadlineProcessedAt: null },
@@ -35,7 +37,8 @@ export async function deadlineTick(deps: Deps): Promise<{ years: number; returns
     take: 5000,
   });
   for (const r of returns) await ensureQueued(deps.producer, 'deadline.expire-return', { returnId: r.id });
-  return { years: years.length, returns: returns.length };
+  const reminders = await reminderTick(deps);
+  return { years: years.length, returns: returns.length, reminders };
 }
 
 export interface LockYearResult {

@@ -1,9 +1,10 @@
 import { DELIVERY_JOB, type AnyJobHandler, type DeliveryChannel, type JobHandler } from '@exam/queue';
 import type { WorkerDeps } from './deps.js';
 import { deliverOutbox, fanoutPublication, fanoutTransition } from './notify.service.js';
+import { fanoutReminder } from './notify-reminder.service.js';
 import { sendSecurityAlert } from './security-alert.service.js';
 
-/** The notify jobs: fan-out and security alerts (queue `notify`), one delivery job per channel (its own queue). */
+/** The notify jobs: fan-outs (transitions, publications, reminders) and security alerts (queue `notify`), one delivery job per channel (its own queue). */
 export function notifyHandlers(deps: WorkerDeps): AnyJobHandler[] {
   return [
     {
@@ -16,6 +17,12 @@ export function notifyHandlers(deps: WorkerDeps): AnyJobHandler[] {
       name: 'notify.publication',
       async handle({ publicationId }) {
         await fanoutPublication(deps, publicationId);
+      },
+    },
+    {
+      name: 'notify.reminder',
+      async handle({ kind, subjectId }) {
+        await fanoutReminder(deps, kind, subjectId);
       },
     },
     {

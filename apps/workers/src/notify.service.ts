@@ -3,7 +3,9 @@ import { DEFAULT_CATALOG, DOSSIER_STATUS_LABELS, formatBeijingTime, reviewReason
 import {
   OUTBOX_REASONS,
   errorText,
+  isMuted,
   isTemplateCode,
+  readMuted,
   outcomeOfFailure,
   renderNotice,
   sendingState,
@@ -15,6 +17,7 @@ import {
 } from '@exam/notify';
 import { DELIVERY_JOB, jobOptionsFor, type DeliveryChannel, type JobProducer } from '@exam/queue';
 import type { WorkerDeps } from './deps.js';
+import { cancelUnneededReminders, reminderStillNeeded } from './notify-reminder.service.js';
 
 type RecipientType = 'CANDIDATE' | 'UNIT';
 
@@ -35,6 +38,8 @@ export async function fanoutTransition(deps: Pick<WorkerDeps, 'prisma' | 'produc
   });
   if (!t) return 0;
   const { dossier } = t;
+  // the dossier moved: reminders of this candidate still waiting that no longer apply are cancelled (NOT_NEEDED)
+  await cancelUnneededReminders(deps, dossier.candidateId);
   const code = templateForTransition({
     fromStatus: t.fromStatus,
     toStatus: t.toStatus,
@@ -80,7 +85,15 @@ export async function fanoutPublication(deps: Pick<WorkerDeps, 'prisma' | 'produ
 interface OutboxEvent {
   eventKey: string;
   eventType: string;
-  candidate: { id: string; email: string | null; phone: string | null; unitEmail: string | null; unitPhone: string | null };
+  candidate: {
+    id: string;
+    email: string | null;
+    phone: string | null;
+    unitEmail: string | null;
+    unitPhone: string | null;
+    /** the candidate's muted optional notices per channel (Candidate.notifyMuted) */
+    notifyMuted: Prisma.JsonValue;
+  };
   code: TemplateCode;
   params: TemplateParams;
 }
@@ -88,7 +101,8 @@ interface OutboxEvent {
 /**
  * The outbox rows of one event — the candidate (in-app always, email / SMS when known) and the registering unit
  * (email / SMS when set) — then one delivery job per row still pending, on its channel's queue. Unique per
- * (event, recipient, channel).
+ * (event, recipient, channel). A candidate's email / SMS row of an optional notice they muted is written CANCELLED /
+ * MUTED (so the delivery-status view says why nothing went out) and gets no job; the unit's rows are not affected.
  */
 async function createOutbox(deps: Pick<WorkerDeps, 'prisma' | 'producer'>, e: OutboxEvent): Promise<number> {
   const { prisma, producer } = deps;
@@ -102,6 +116,7 @@ async function createOutbox(deps: Pick<WorkerDeps, 'prisma' | 'producer'>, e: Ou
   if (c.unitEmail) recipients.push({ recipientType: 'UNIT', channel: 'EMAIL', address: c.unitEmail });
   if (c.unitPhone) recipients.push({ recipientType: 'UNIT', channel: 'SMS', address: c.unitPhone });
 
+  const muted = readMuted(c.notifyMuted);
   await prisma.notificationOutbox.createMany({
     data: recipients.map((r) => ({
       eventKey: e.eventKey,
@@ -110,6 +125,7 @@ async function createOutbox(deps: Pick<WorkerDeps, 'prisma' | 'producer'>, e: Ou
       templateCode: e.code,
       params: { ...e.params },
       ...r,
+      ...(r.recipientType === 'CANDIDATE' && isMuted(muted, e.code, r.channel) ? { status: 'CANCELLED' as const, reason: 'MUTED' } : {}),
     })),
     skipDuplicates: true,
   });
@@ -152,7 +168,7 @@ async function returnParams(
  *   flow control), the candidate's in-app message carries the notice; `expired`: its moment passed;
  * - `in-doubt`: a previous run handed it to the provider and died before recording the answer: FAILED / OUTCOME_UNKNOWN.
  */
-export type DeliverOutcome = 'sent' | 'skipped' | 'failed' | 'fell-back' | 'expired' | 'in-doubt';
+export type DeliverOutcome = 'sent' | 'skipped' | 'failed' | 'fell-back' | 'expired' | 'in-doubt' | 'not-needed';
 
 type DeliverDeps = Pick<WorkerDeps, 'prisma' | 'producer' | 'email' | 'sms' | 'smsQuota' | 'clock'>;
 
@@ -195,6 +211,11 @@ export async function deliverOutbox(
   if (row.expiresAt && row.expiresAt.getTime() <= now.getTime()) {
     await finish(deps, row.id, 'PENDING', { status: 'EXPIRED', reason: 'EXPIRED' });
     return 'expired';
+  }
+  // a reminder is checked again right before it goes out: a candidate who submitted meanwhile gets nothing
+  if (!(await reminderStillNeeded(deps, row))) {
+    await finish(deps, row.id, 'PENDING', { status: 'CANCELLED', reason: 'NOT_NEEDED' });
+    return 'not-needed';
   }
 
   let notice: RenderedNotice;

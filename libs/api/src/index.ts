@@ -532,3 +532,18 @@ export const inboxQuerySchema = z.object({
     .regex(/^[A-Za-z0-9_-]{1,200}$/, '分页参数不正确')
     .optional(),
 });
+
+// ---------- 考点与账号 (sites and staff) and the roster import screen ----------
+export * from './admin-staff.js';
+
+// ---------- 通知发送状态 (the district's delivery status and re-send) ----------
+export * from './notification-status.js';
+
+// ---------- 通知设置 (the candidate's notification preferences) ----------
+export * from './notification-preferences.js';
+
+// ---------- results API (registration system) and admin exports: results-api.ts ----------
+export * from './results-api.js';
+
+// ---------- signed launch link from the registration system (【上传相关材料】): launch-link.ts ----------
+export * from './launch-link.js';

@@ -7,3 +7,5 @@ export * from './aliyun-sms.js';
 export * from './sms-quota.js';
 export * from './sms-config.js';
 export * from './receipts.js';
+export * from './reminders.js';
+export * from './preferences.js';

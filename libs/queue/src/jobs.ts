@@ -39,6 +39,8 @@ export interface JobPayloads {
   'notify.publication': { publicationId: string };
   /** mail the operators one security alert (an account blocked, an IP throttled): the AuditLog row id */
   'notify.security-alert': { auditId: string };
+  /** fan out one deadline reminder (libs/notify reminders.ts): an exam year's upload window (WINDOW_CLOSING_*) or one return (RETURN_DEADLINE_24H) */
+  'notify.reminder': { kind: 'WINDOW_CLOSING_24H' | 'WINDOW_CLOSING_2H' | 'RETURN_DEADLINE_24H'; subjectId: string };
   /** import one uploaded roster file (libs/roster; the file and its reports live in blob storage under imports/<importId>/) */
   'roster.import': { importId: string };
 }
@@ -59,6 +61,7 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = Object.freeze({
   'notify.deliver-inapp': 'notify-inapp',
   'notify.publication': 'notify',
   'notify.security-alert': 'notify',
+  'notify.reminder': 'notify',
   'roster.import': 'roster',
 });
 

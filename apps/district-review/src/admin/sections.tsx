@@ -1,4 +1,8 @@
 import type { ReactNode } from 'react';
+import { RosterImportPage } from './roster/roster-page';
+import { StaffPage } from './staff/staff-page';
+import { ExportsPage } from './exports/exports-page';
+import { NotificationStatusPage } from './notifications/notification-status-page';
 
 /**
  * One page of 考区管理 (the district admin's area, /district/admin/<path>). Each admin feature adds its
@@ -14,4 +18,9 @@ export interface AdminSection {
   element: ReactNode;
 }
 
-export const ADMIN_SECTIONS: readonly AdminSection[] = [];
+export const ADMIN_SECTIONS: readonly AdminSection[] = [
+  { path: 'staff', label: '考点与账号', summary: '考点的新增与改名；审核员账号的创建、重置密码或动态口令、停用与启用', element: <StaffPage /> },
+  { path: 'roster', label: '报名数据导入', summary: '上传报名系统导出的 CSV 或 Excel，核对列对应、试导入查看有误的行，再正式导入', element: <RosterImportPage /> },
+  { path: 'exports', label: '结果导出', summary: '审核结果与各考点进度导出为 Excel 或 CSV；身份证号默认脱敏，导出完整号码需确认并留痕', element: <ExportsPage /> },
+  { path: 'notifications', label: '通知发送状态', summary: '各类通知按渠道的发送情况；查看发送失败的原因，并可重新发送失败的通知', element: <NotificationStatusPage /> },
+];

@@ -3,6 +3,7 @@ import { Drawer } from 'antd';
 import type { InboxMessageView, InboxResponse } from '@exam/api';
 import { apiFetch, isApiClientError, withQuery } from '@exam/session';
 import { Alert, Badge, Button, Empty, Flex, List, Spin, Typography } from '@exam/ui';
+import { NotificationPreferences } from './notification-preferences';
 import { INBOX_PATH, INBOX_READ_ALL_PATH, appendPage, formatMessageTime, inboxReadPath, markedRead } from './inbox-model';
 
 export interface InboxDrawerProps {
@@ -24,6 +25,8 @@ export function InboxDrawer({ open, onClose, onUnreadChange }: InboxDrawerProps)
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [openId, setOpenId] = useState<string | null>(null);
+  /** 通知设置 shown instead of the messages */
+  const [settings, setSettings] = useState(false);
 
   const load = useCallback(
     async (more: string | null) => {
@@ -46,6 +49,7 @@ export function InboxDrawer({ open, onClose, onUnreadChange }: InboxDrawerProps)
 
   useEffect(() => {
     if (open) void load(null);
+    else setSettings(false);
   }, [open, load]);
 
   const read = async (m: InboxMessageView) => {
@@ -77,15 +81,34 @@ export function InboxDrawer({ open, onClose, onUnreadChange }: InboxDrawerProps)
     <Drawer
       open={open}
       onClose={onClose}
-      title="消息"
+      title={settings ? '通知设置' : '消息'}
       placement="right"
       width="min(480px, 100vw)"
       extra={
-        <Button onClick={readAll} disabled={unread === 0} style={{ minHeight: 44 }}>
-          全部已读
-        </Button>
+        settings ? (
+          <Button onClick={() => setSettings(false)} style={{ minHeight: 44 }}>
+            返回消息
+          </Button>
+        ) : (
+          <Flex gap={8}>
+            <Button onClick={() => setSettings(true)} style={{ minHeight: 44 }}>
+              通知设置
+            </Button>
+            <Button onClick={readAll} disabled={unread === 0} style={{ minHeight: 44 }}>
+              全部已读
+            </Button>
+          </Flex>
+        )
       }
     >
+      {settings ? <NotificationPreferences /> : messages()}
+    </Drawer>
+  );
+
+  /** the messages (a render helper, not a component: no remount on each render) */
+  function messages() {
+    return (
+      <>
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
       {items.length === 0 && !loading && !error ? (
         <Empty description="暂无消息" />
@@ -132,6 +155,7 @@ export function InboxDrawer({ open, onClose, onUnreadChange }: InboxDrawerProps)
           加载更多
         </Button>
       )}
-    </Drawer>
-  );
+      </>
+    );
+  }
 }
