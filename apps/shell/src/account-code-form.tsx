@@ -72,6 +72,10 @@ const MODES: Record<AccountCodeMode, ModeText> = {
   },
 };
 
+/** 账号激活 reached from the registration system's 【上传相关材料】 (/launch): the 报名号 is filled in already. */
+const LAUNCH_ACTIVATE_INTRO =
+  '您从报名系统进入，首次使用需先激活账号：报名号已填好，请填写身份证件号码，获取发送到报名手机号的验证码并设置登录密码，激活后直接进入材料上传页面。';
+
 const toServerError = (e: unknown, fallback: string): ServerError & { details?: unknown } =>
   isApiClientError(e) ? { code: e.code, message: e.message, details: e.details } : { code: 'UNKNOWN', message: fallback };
 
@@ -198,7 +202,12 @@ export function AccountCodeForm({ mode }: { mode: AccountCodeMode }) {
   const codeId = `${text.formName}_code`;
   return (
     <AuthCard subtitle={text.subtitle}>
-      <Alert type="info" title={text.intro} style={{ marginBottom: 16 }} />
+      <Alert
+        type="info"
+        title={mode === 'activate' && initial.fromLaunch ? LAUNCH_ACTIVATE_INTRO : text.intro}
+        data-testid={initial.fromLaunch ? 'launch-activate-intro' : undefined}
+        style={{ marginBottom: 16 }}
+      />
       <Form<AccountFormValues>
         form={form}
         name={text.formName}

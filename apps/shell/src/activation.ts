@@ -47,6 +47,8 @@ export type ActivateFormValues = AccountFormValues;
 /** Router state passed between /login, /activate and /reset-password (kept out of the URL: a 报名号 is personal data). */
 export interface AuthPageState {
   registrationNo?: string;
+  /** came from the registration system's launch link (/launch): activation, then the upload page */
+  fromLaunch?: boolean;
 }
 
 export type FormCheck<F extends string, T> = { ok: true; request: T } | { ok: false; errors: Partial<Record<F, string>> };
@@ -161,9 +163,10 @@ export function fieldOfError(code: string, details?: unknown): 'code' | 'recover
 /** Reads the router state of /login, /activate or /reset-password; anything unexpected is ignored. */
 export function readAuthPageState(state: unknown): AuthPageState {
   if (typeof state !== 'object' || state === null) return {};
-  const { registrationNo } = state as Record<string, unknown>;
+  const { registrationNo, fromLaunch } = state as Record<string, unknown>;
   const out: AuthPageState = {};
   if (typeof registrationNo === 'string' && registrationNo.trim()) out.registrationNo = registrationNo.trim().slice(0, 32);
+  if (fromLaunch === true) out.fromLaunch = true;
   return out;
 }
 

@@ -4,6 +4,7 @@ import type { Role } from '@exam/api';
 import { useSession } from '@exam/session';
 import { Spin } from '@exam/ui';
 import { ActivatePage } from './activate-page';
+import { LaunchPage } from './launch-page';
 import { LoginPage } from './login-page';
 import { ResetPasswordPage } from './reset-password-page';
 import { remoteApps } from './mf/remote-modules';
@@ -47,6 +48,7 @@ export function ShellApp() {
     <Routes>
       <Route path="/login" element={<LoginPage />} />
       <Route path="/activate" element={<ActivatePage />} />
+      <Route path="/launch" element={<LaunchPage />} />
       <Route path="/reset-password" element={<ResetPasswordPage />} />
       <Route element={<ShellLayout />}>
         {REMOTE_AREAS.map(({ area, name }) => (

@@ -58,3 +58,20 @@ export {
   openTotpSecret,
 } from './second-factor.js';
 export { writeAudit, writeAudits, sanitizeAuditDetails, auditActor, type AuditEntry, type AuditWriter } from './audit.js';
+export {
+  parseLaunchKeys,
+  canonicalLaunchString,
+  signLaunchLink,
+  launchLinkParams,
+  buildLaunchUrl,
+  verifyLaunchLink,
+  launchNonceTtlSeconds,
+  LAUNCH_LINK_VERSION,
+  LAUNCH_LINK_MAX_LIFETIME_SECONDS,
+  LAUNCH_LINK_CLOCK_SKEW_SECONDS,
+  type LaunchLinkFields,
+  type LaunchLinkParams,
+  type LaunchKeyring,
+  type LaunchRefusal,
+  type LaunchVerification,
+} from './launch-link.js';
