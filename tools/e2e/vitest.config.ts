@@ -8,6 +8,8 @@ export default defineConfig({
     name: 'e2e',
     root: 'tools/e2e',
     include: ['src/**/*.e2e.ts'],
+    // one system for all files (global-setup.ts); files run one after another against it
+    globalSetup: ['src/global-setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 240_000,
     fileParallelism: false,

@@ -7,6 +7,7 @@ import {
   createAuthThrottle,
   createDeviceTrust,
   createSessionService,
+  parseLaunchKeys,
   writeAudit,
   type AuthThrottleOptions,
   type ThrottleAlert,
@@ -15,8 +16,12 @@ import type { SmsSender } from '@exam/notify';
 import type { JobProducer } from '@exam/queue';
 import { createIdentityService } from './identity.service.js';
 import { identityRoutes } from './identity.routes.js';
+import { adminStaffRoutes } from './admin-staff.routes.js';
+import { createAdminStaffService } from './admin-staff.service.js';
 import { createPendingLoginStore } from './pending-login.js';
 import { createSmsCodeService } from './sms-code.service.js';
+import { launchLinkRoutes } from './launch-link.routes.js';
+import { createLaunchLinkService } from './launch-link.service.js';
 
 export interface IdentityAppDeps {
   prisma: PrismaClient;
@@ -26,6 +31,8 @@ export interface IdentityAppDeps {
     /** Redis key prefix (QUEUE_PREFIX) for the attempt counters and pending logins. */
     QUEUE_PREFIX: string;
     ID_HASH_KEY: string;
+    /** The registration system's launch-link keys `kid:base64,…` (validated by libs/config); unset: every link is refused. */
+    LAUNCH_LINK_KEYS?: string | undefined;
     SESSION_IDLE_MINUTES: number;
     SESSION_ABSOLUTE_HOURS: number;
     COOKIE_SECURE: boolean;
@@ -77,6 +84,16 @@ export function buildIdentityApp(deps: IdentityAppDeps): Express {
     now,
   });
   const devices = createDeviceTrust(config.ID_HASH_KEY, config.COOKIE_SECURE);
+  const launch = createLaunchLinkService({
+    prisma,
+    redis,
+    prefix: config.QUEUE_PREFIX,
+    sessions,
+    throttle,
+    keys: config.LAUNCH_LINK_KEYS ? parseLaunchKeys(config.LAUNCH_LINK_KEYS) : new Map(),
+    logger,
+    now,
+  });
 
   return createServiceApp({
     service: 'identity',
@@ -84,6 +101,10 @@ export function buildIdentityApp(deps: IdentityAppDeps): Express {
     trustProxy: deps.trustProxy ?? 'loopback',
     readiness: { db: pgReadiness(prisma), redis: redisReadiness(redis) },
     beforeRoutes: (router) => router.use(authMiddleware(sessions, { cookieSecure: config.COOKIE_SECURE })),
-    routes: (router) => identityRoutes(router, { identity, sessions, devices, cookieSecure: config.COOKIE_SECURE }),
+    routes: (router) => {
+      identityRoutes(router, { identity, sessions, devices, cookieSecure: config.COOKIE_SECURE });
+      launchLinkRoutes(router, { launch, sessions, devices, cookieSecure: config.COOKIE_SECURE });
+      adminStaffRoutes(router, createAdminStaffService({ prisma, sessions, now }));
+    },
   });
 }

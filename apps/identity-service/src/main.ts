@@ -6,7 +6,8 @@ await runService({
   service: 'identity-service',
   defaultPort: 3101,
   // the look-up hash key only: identity never needs to read an ID number back
-  extraEnv: ['ID_HASH_KEY', ...SMS_ENV_KEYS],
+  // and the registration system's launch-link keys (docs/INTEGRATION.md §1)
+  extraEnv: ['ID_HASH_KEY', 'LAUNCH_LINK_KEYS', ...SMS_ENV_KEYS],
   build: ({ prisma, redis, producer, logger, config, trustProxy }) =>
     buildIdentityApp({ prisma, redis, producer, logger, config, trustProxy, sms: createSmsSender(config) }),
 });

@@ -16,7 +16,7 @@ await runService({
   service: 'review-service',
   defaultPort: 3103,
   // roster import files and reports live in the blob storage the workers read too
-  extraEnv: [...STORAGE_ENV_KEYS],
+  extraEnv: [...STORAGE_ENV_KEYS, 'RESULTS_API_CLIENTS'],
   build: ({ config, prisma, redis, producer, logger, now, session, trustProxy }) =>
     buildReviewApp({
       prisma,
@@ -28,5 +28,6 @@ await runService({
       storage: createBlobStorage(config),
       session,
       trustProxy,
+      resultsApi: { clients: config.RESULTS_API_CLIENTS ?? [], keyPrefix: config.QUEUE_PREFIX },
     }),
 });

@@ -8,10 +8,10 @@ import { createJobProducer, createRedisConnection } from '@exam/queue';
 import { decryptIdNumber } from '@exam/auth';
 import { TEST_ID_KEYRING, createTestDatabase, testRedisPrefix, testRedisUrl } from '@exam/testing';
 import { FsBlobStorage } from '@exam/storage';
-import { buildReviewApp } from './app.js';
+import { buildReviewApp, type ReviewAppDeps } from './app.js';
 
 /** The review app on its own database and queue prefix; its clock runs with real time and can be moved on. */
-export async function startReviewTestApp() {
+export async function startReviewTestApp(extra: Pick<ReviewAppDeps, 'resultsApi'> = {}) {
   const db = await createTestDatabase();
   const prisma = createPrismaClient(db.url);
   const redis = createRedisConnection(testRedisUrl(), 'producer');
@@ -31,6 +31,7 @@ export async function startReviewTestApp() {
     decryptIdNumber: (enc, candidateId) => decryptIdNumber(TEST_ID_KEYRING, candidateId, enc),
     storage,
     session: { idleMinutes: 30, absoluteHours: 12, cookieSecure: false },
+    ...extra,
   });
   const close = async () => {
     await producer.close();

@@ -23,6 +23,19 @@ const keyring = z.string().superRefine((v, ctx) => {
   }
 });
 
+/** `kid:base64,kid:base64` (the registration system's launch-link keys): kid 1-32 of A-Z a-z 0-9 _ -, keys of 32 bytes or more. */
+const launchKeys = z.string().superRefine((v, ctx) => {
+  const seen = new Set<string>();
+  for (const [i, entry] of v.split(',').entries()) {
+    const m = /^\s*([A-Za-z0-9_-]{1,32})\s*:\s*([A-Za-z0-9+/_-]+={0,2})\s*$/.exec(entry);
+    // never echo the entry: it holds a key
+    if (!m) ctx.addIssue({ code: 'custom', message: `entry ${i + 1} must be kid:base64 (kid: 1-32 of A-Z a-z 0-9 _ -)` });
+    else if (Buffer.from(m[2]!, 'base64').length < 32) ctx.addIssue({ code: 'custom', message: `key id ${m[1]} must be at least 32 bytes, base64-encoded` });
+    else if (seen.has(m[1]!)) ctx.addIssue({ code: 'custom', message: `key id ${m[1]} appears twice` });
+    if (m) seen.add(m[1]!);
+  }
+});
+
 /** `EVENT=CODE,EVENT=CODE`: our template code → the SMS provider's template code (e.g. RETURNED=SMS_123456789). */
 const templateCodeMap = z.string().transform((v, ctx) => {
   const map: Record<string, string> = {};
@@ -39,6 +52,27 @@ const templateCodeMap = z.string().transform((v, ctx) => {
 const perSecond = (fallback: number) => z.coerce.number().int().min(1).max(100_000).default(fallback);
 
 const days = (min: number, fallback: number) => z.coerce.number().int().min(min).max(36_500).default(fallback);
+
+/** One results-API client (RESULTS_API_CLIENTS): its key id, its 32-byte HMAC secret and the district it reads. */
+export interface ResultsApiClient {
+  keyId: string;
+  secret: Buffer;
+  districtCode: string;
+}
+
+/** `kid:base64secret:districtCode,…` (RESULTS_API_CLIENTS); errors name the entry, never its secret. */
+const resultsApiClients = z.string().transform((v, ctx) => {
+  const clients: ResultsApiClient[] = [];
+  for (const [i, entry] of v.split(',').entries()) {
+    if (!entry.trim()) continue;
+    const m = /^\s*([A-Za-z0-9_-]{1,64})\s*:\s*([A-Za-z0-9+/=]+)\s*:\s*([A-Za-z0-9]{1,16})\s*$/.exec(entry);
+    if (!m) ctx.addIssue({ code: 'custom', message: `entry ${i + 1} must be keyId:base64secret:districtCode` });
+    else if (Buffer.from(m[2]!, 'base64').length !== 32) ctx.addIssue({ code: 'custom', message: `key id ${m[1]} must have a 32-byte secret, base64-encoded (openssl rand -base64 32)` });
+    else if (clients.some((c) => c.keyId === m[1])) ctx.addIssue({ code: 'custom', message: `key id ${m[1]} appears twice` });
+    else clients.push({ keyId: m[1]!, secret: Buffer.from(m[2]!, 'base64'), districtCode: m[3]! });
+  }
+  return clients;
+});
 
 /** Addresses, CIDRs and loopback/linklocal/uniquelocal, comma-separated (the syntax of Express's `trust proxy`). */
 const addressList = z.string().transform((v, ctx) => {
@@ -85,6 +119,11 @@ export const ENV = {
   ID_ENC_KEY_CURRENT: z.coerce.number().int().min(1).max(255).optional(),
   /** HMAC key for the ID-number look-up hash. */
   ID_HASH_KEY: key32,
+  /**
+   * identity-service: the keys of the registration system's signed launch links (docs/INTEGRATION.md §1),
+   * `kid:base64,kid:base64`, each at least 32 random bytes. Unset: every launch link is refused; production refuses unset.
+   */
+  LAUNCH_LINK_KEYS: launchKeys.optional(),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(72).default(12),
   /** Secure cookies (set true behind HTTPS). */
@@ -151,6 +190,11 @@ export const ENV = {
   RAW_UPLOAD_RETENTION_DAYS: days(0, 7),
   /** Days audit rows are kept; at least 180 (the database refuses to delete younger rows). Default 3 years. */
   AUDIT_RETENTION_DAYS: days(180, 1095),
+  /**
+   * Results API clients (the registration system), `keyId:base64secret:districtCode,…`: each key signs requests
+   * (HMAC-SHA256, docs/INTEGRATION.md §2) and reads the published results of its district only. Unset = no client.
+   */
+  RESULTS_API_CLIENTS: resultsApiClients.optional(),
 } as const;
 
 export type EnvKey = keyof typeof ENV;

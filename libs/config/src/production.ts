@@ -13,9 +13,11 @@ export const WELL_KNOWN_KEYS: readonly string[] = [
   'ZGVtby1oYXNoLWRlbW8taGFzaC1kZW1vLWhhc2gtMDA=', // "demo-hash-demo-hash-demo-hash-00" (docker-compose default)
   'Q0hBTkdFLU1FLUNIQU5HRS1NRS1DSEFOR0UtTUUtMDE=', // "CHANGE-ME-CHANGE-ME-CHANGE-ME-01" (.env.example)
   'Q0hBTkdFLU1FLUNIQU5HRS1NRS1DSEFOR0UtTUUtMDI=', // "CHANGE-ME-CHANGE-ME-CHANGE-ME-02" (.env.example)
+  'Q0hBTkdFLU1FLUNIQU5HRS1NRS1DSEFOR0UtTUUtMDM=', // "CHANGE-ME-CHANGE-ME-CHANGE-ME-03" (.env.example, LAUNCH_LINK_KEYS)
   Buffer.alloc(32, 7).toString('base64'), // TEST_ID_ENC_KEY
   Buffer.alloc(32, 9).toString('base64'), // TEST_ID_HASH_KEY
   Buffer.alloc(32, 0).toString('base64'),
+  'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=', // bytes 0x00-0x1f: the launch-link test key of docs/INTEGRATION.md
 ];
 
 /**
@@ -96,6 +98,33 @@ export function productionProblems(keys: readonly string[], raw: Record<string, 
       const p = keyProblem(m[2]!);
       if (p) problems.push(`ID_ENC_KEYS: key id ${m[1]}: ${p}`);
       else keyValues.push({ name: `ID_ENC_KEYS key id ${m[1]}`, hex: Buffer.from(m[2]!, 'base64').toString('hex') });
+    }
+  }
+  const clients = raw['RESULTS_API_CLIENTS'];
+  if (has('RESULTS_API_CLIENTS') && clients !== undefined) {
+    for (const entry of clients.split(',')) {
+      const m = /^\s*([A-Za-z0-9_-]{1,64})\s*:\s*(\S+?)\s*:/.exec(entry);
+      if (!m) continue; // the schema reports malformed entries
+      const p = keyProblem(m[2]!);
+      if (p) problems.push(`RESULTS_API_CLIENTS: key id ${m[1]}: ${p}`);
+    }
+  }
+  // the registration system's launch-link keys: required, and each one random (32 bytes or more)
+  if (has('LAUNCH_LINK_KEYS')) {
+    const launch = raw['LAUNCH_LINK_KEYS'];
+    if (!launch?.trim()) problems.push('LAUNCH_LINK_KEYS: 生产环境必须配置报名系统跳转链接的密钥 / required in production (kid:base64, openssl rand -base64 32)');
+    for (const entry of launch?.split(',') ?? []) {
+      const m = /^\s*([A-Za-z0-9_-]{1,32})\s*:\s*(\S+)\s*$/.exec(entry);
+      if (!m) continue; // the schema reports malformed entries
+      const bytes = Buffer.from(m[2]!, 'base64');
+      // a 32-byte key is judged like the others; a longer one only for randomness (text or a repeated pattern)
+      const p =
+        bytes.length === 32
+          ? keyProblem(bytes.toString('base64'))
+          : new Set(bytes).size < 16 || bytes.every((b) => b >= 0x20 && b <= 0x7e)
+            ? `不是随机密钥（文字或重复字节）/ not random bytes (text or a repeated pattern); ${GENERATE}`
+            : null;
+      if (p) problems.push(`LAUNCH_LINK_KEYS: key id ${m[1]}: ${p}`);
     }
   }
   const hashKey = keyValues.find((k) => k.name === 'ID_HASH_KEY');

@@ -2,8 +2,9 @@
 // Every figure is a ratio against a baseline measured in the same run; absolute numbers describe this machine only.
 //   BENCH_IMAGES (50)  BENCH_CANDIDATES (200000; a comma list runs each size in its own database, e.g. 200000,1000000)
 //   BENCH_RUNS (200)   BENCH_SEED_BUDGET_S (300; per seeded data set)   BENCH_JOBS (2000)   BENCH_HASHES (6000000)
-//   BENCH_ROSTER_ROWS (100000)
-//   BENCH_ONLY (e.g. roster): run only the named sections (images, work-list, reuse, queue, roster) and replace just
+//   BENCH_ROSTER_ROWS (100000)   BENCH_EXPORT_N (1000000; rows of the results export)
+//   BENCH_FANOUT_N (100000; notification fan-out recipients)   BENCH_FANOUT_CONCURRENCY (50)   BENCH_FANOUT_POOL (10)
+//   BENCH_ONLY (e.g. roster): run only the named sections (images, work-list, reuse, queue, roster, export, fanout) and replace just
 //   those sections in docs/BENCHMARKS.md, keeping the others as the last full run wrote them
 import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -17,6 +18,8 @@ import { renderSection, table, type Section } from './markdown.js';
 import { queueSection } from './queue.bench.js';
 import { REUSE_GOAL_MS, reuseSection } from './reuse.bench.js';
 import { ROSTER_GOAL_S, rosterSection } from './roster.bench.js';
+import { EXPORT_GOAL_S, EXPORT_HEAP_CAP_MB, exportSection } from './export.bench.js';
+import { FANOUT_EMAIL_GOAL, FANOUT_INAPP_GOAL, fanoutSection } from './fanout.bench.js';
 import { seconds } from './stats.js';
 import { FILTERED_GOAL_MS, PROGRESS_GOAL_RATIO, workListSection } from './work-list.bench.js';
 
@@ -42,6 +45,10 @@ const settings = {
   jobs: intEnv('BENCH_JOBS', 2000),
   hashes: intEnv('BENCH_HASHES', 6_000_000),
   rosterRows: intEnv('BENCH_ROSTER_ROWS', 100_000),
+  exportRows: intEnv('BENCH_EXPORT_N', 1_000_000),
+  fanout: intEnv('BENCH_FANOUT_N', 100_000),
+  fanoutConcurrency: intEnv('BENCH_FANOUT_CONCURRENCY', 50),
+  fanoutPool: intEnv('BENCH_FANOUT_POOL', 10),
   only: (process.env['BENCH_ONLY'] || '').split(',').map((s) => s.trim()).filter(Boolean),
 };
 const runs = (name: string) => !settings.only.length || settings.only.includes(name);
@@ -81,7 +88,7 @@ async function machine(): Promise<string> {
       ['Node (`node -v`)', process.version],
       ['PostgreSQL (local, default settings)', pgVersion],
       ['Redis (local)', redisVersion],
-      ['Settings', `BENCH_IMAGES=${settings.images} BENCH_CANDIDATES=${settings.candidates.join(',')} BENCH_RUNS=${settings.runs} BENCH_JOBS=${settings.jobs} BENCH_HASHES=${settings.hashes} BENCH_ROSTER_ROWS=${settings.rosterRows} BENCH_SEED_BUDGET_S=${settings.seedBudgetMs / 1000}`],
+      ['Settings', `BENCH_IMAGES=${settings.images} BENCH_CANDIDATES=${settings.candidates.join(',')} BENCH_RUNS=${settings.runs} BENCH_JOBS=${settings.jobs} BENCH_HASHES=${settings.hashes} BENCH_ROSTER_ROWS=${settings.rosterRows} BENCH_EXPORT_N=${settings.exportRows} BENCH_FANOUT_N=${settings.fanout} BENCH_SEED_BUDGET_S=${settings.seedBudgetMs / 1000}`],
     ],
   );
 }
@@ -125,6 +132,16 @@ try {
     emit(await rosterSection({ rows: settings.rosterRows, open, log }));
   }
 
+  if (runs('export')) {
+    log(`[export] results export (${settings.exportRows} rows)`);
+    emit(await exportSection({ rows: settings.exportRows, open, log }));
+  }
+
+  if (runs('fanout')) {
+    log(`[fanout] notification fan-out (${settings.fanout} recipients)`);
+    emit(await fanoutSection({ recipients: settings.fanout, concurrency: settings.fanoutConcurrency, pool: settings.fanoutPool, open, log }));
+  }
+
   const total = seconds(performance.now() - started);
   const doc = [
     '# Benchmarks',
@@ -142,7 +159,7 @@ try {
     '**Baselines.** Work list: `prisma.dossier.findUnique` by primary key; reused-image look-up: `prisma.imageHash.findUnique`',
     'by primary key — both through the same Prisma client, interleaved round-robin with the cases they are compared to.',
     'Image pipeline: a plain sharp decode of the same JPEG. Queue: a Redis `PING` round trip. Roster import: plain batched INSERTs',
-    'of the same rows.',
+    'of the same rows. Results export: the same keyset SELECTs through plain pg, rows dropped.',
     '',
     '**Goals** (each section says whether this run met them):',
     '',
@@ -150,6 +167,8 @@ try {
     `- district progress (read from the "DossierStatusCount" counters): median ≤ ${PROGRESS_GOAL_RATIO}× the primary-key read;`,
     `- reused-image look-up (\`findReuseSql\`) at 6,000,000 hashes of one exam year: < ${REUSE_GOAL_MS} ms per image (p95);`,
     `- roster import: 100,000 rows in ≤ ${ROSTER_GOAL_S} s with flat memory (streamed, batches of 1,000).`,
+    `- results export: 1,000,000 rows per format (.xlsx, CSV) in ≤ ${EXPORT_GOAL_S} s under a ${EXPORT_HEAP_CAP_MB} MB heap cap (streamed, batches of 2,000).`,
+    `- notification fan-out to 100,000 recipients: every in-app row at ≥ ${FANOUT_INAPP_GOAL}/s, every mail accepted by a local SMTP sink at ≥ ${FANOUT_EMAIL_GOAL}/s.`,
     '',
     ...sections.map((s) => `${renderSection(s)}\n`),
   ].join('\n');

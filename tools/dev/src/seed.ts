@@ -17,10 +17,13 @@ export interface SeedResult {
 
 const DAY = 24 * 3600_000;
 
+/** How many candidates the demo year gets unless told otherwise (the browser tests ask for more: one system, many files). */
+export const DEMO_CANDIDATE_COUNT = 20;
+
 /** Seeds the demo data once; a second run finds it and changes nothing. */
-export async function seedDemo(prisma: PrismaClient, keys: SeedKeys, now = new Date()): Promise<SeedResult> {
+export async function seedDemo(prisma: PrismaClient, keys: SeedKeys, now = new Date(), candidateCount = DEMO_CANDIDATE_COUNT): Promise<SeedResult> {
   const demoYearCode = '2027';
-  const candidates = demoCandidates(demoYearCode, 20);
+  const candidates = demoCandidates(demoYearCode, candidateCount);
   const existing = await prisma.examYear.findUnique({
     where: { districtCode_code: { districtCode: DEMO_DISTRICT.code, code: demoYearCode } },
   });

@@ -16,6 +16,7 @@ function banner(sys: RunningSystem): string {
     '',
     '================ 医师资格考试线上审核系统 已启动 / system is up ================',
     `  打开 / open:  ${sys.url}`,
+    `  报名系统（模拟）/ registration-system stand-in: ${sys.registrationUrl}  (【上传相关材料】 → signed launch link)`,
     '',
     '  考生 / candidates (报名号 / 密码):',
     ...activated.slice(0, 4).map((c) => `    ${c.registrationNo} / ${DEMO_PASSWORDS.candidate}   ${c.name}（${c.candidateType}）`),

@@ -12,6 +12,7 @@ import { FsBlobStorage } from '@exam/storage';
 import { loadIdKeyring } from '@exam/auth';
 import { seedDemoReview } from './demo-review.js';
 import { seedDemo, type SeedResult } from './seed.js';
+import { startRegistrationStandIn } from '../../registration-stand-in/src/stand-in.js';
 
 export const DEFAULT_PORTS = {
   shell: 4200,
@@ -26,6 +27,8 @@ export const DEFAULT_PORTS = {
   smtp: 2525,
   pglite: 54329,
   redis: 6380,
+  /** the registration system's stand-in page (【上传相关材料】, tools/registration-stand-in) */
+  registration: 4210,
 };
 export type Ports = typeof DEFAULT_PORTS;
 
@@ -51,6 +54,10 @@ export interface SystemOptions {
   build?: boolean;
   /** hide child output (tests) */
   quiet?: boolean;
+  /** how long the services may take to answer /readyz (default 60 s; a loaded test machine needs more) */
+  readyTimeoutMs?: number;
+  /** candidates of the demo year (default DEMO_CANDIDATE_COUNT) */
+  demoCandidates?: number;
   log?: (line: string) => void;
 }
 
@@ -62,8 +69,8 @@ export interface RunningSystem {
   queuePrefix: string;
   dataDir: string;
   seed: SeedResult;
-  /** stop one remote's static server (to see the fallback) */
-  stopRemote(name: RemoteName): Promise<void>;
+  /** the registration system's stand-in page: a candidate's registration info and 【上传相关材料】 */
+  registrationUrl: string;
   stop(): Promise<void>;
 }
 
@@ -122,7 +129,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     const prisma = createPrismaClient(databaseUrl);
     let seed: SeedResult;
     try {
-      seed = await seedDemo(prisma, { idEncKey: loadIdKeyring(idEncEnv), idHashKey: secrets.ID_HASH_KEY });
+      seed = await seedDemo(prisma, { idEncKey: loadIdKeyring(idEncEnv), idHashKey: secrets.ID_HASH_KEY }, new Date(), opts.demoCandidates);
       if (seed.created) await seedDemoReview(prisma, new FsBlobStorage(join(dataDir, 'blobs')), seed);
     } finally {
       await prisma.$disconnect();
@@ -158,9 +165,9 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     // Who holds which key (docs/ARCHITECTURE.md, "Personal data at rest"): identity the look-up hash key only;
     // material and review the ID-number keyring (to decrypt: masked display, the audited reveal); the roster worker
     // both (it writes imported candidates); the other workers and notification none. '' = unset, which also blanks a key inherited from this process's environment.
-    const noKeys = { ID_ENC_KEY: '', ID_ENC_KEYS: '', ID_ENC_KEY_CURRENT: '', ID_HASH_KEY: '' };
+    const noKeys = { ID_ENC_KEY: '', ID_ENC_KEYS: '', ID_ENC_KEY_CURRENT: '', ID_HASH_KEY: '', LAUNCH_LINK_KEYS: '' };
     const keysOf = (p: (typeof SERVICES)[number] | 'workers'): Record<string, string> =>
-      p === 'identity' ? { ...noKeys, ID_HASH_KEY: secrets.ID_HASH_KEY } : p === 'material' || p === 'review' ? { ...noKeys, ...idEncEnv } : noKeys;
+      p === 'identity' ? { ...noKeys, ID_HASH_KEY: secrets.ID_HASH_KEY, LAUNCH_LINK_KEYS: secrets.LAUNCH_LINK_KEYS } : p === 'material' || p === 'review' ? { ...noKeys, ...idEncEnv } : noKeys;
     // each one restarted with backoff when it crashes (processes.ts supervise), logging which and when
     const procs: SupervisedProcess[] = [];
     stops.push(async () => {
@@ -186,12 +193,10 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
 
     // 7. Static servers: each remote on its own port like a separate deployment; the shell's
     //    server is the gateway: /api/<service> is proxied, /remotes.json points at the remotes.
-    const remoteServers = new Map<RemoteName, { close(): Promise<void> }>();
     for (const r of REMOTES) {
       const srv = await startWebServer({ root: join(root, 'dist/apps', r.dir), port: ports[r.name], cors: true });
-      remoteServers.set(r.name, srv);
       stops.push(async () => {
-        if (remoteServers.has(r.name)) await srv.close();
+        await srv.close();
       });
     }
     // {hostname} is filled in by the shell with the host the browser used (works from a phone on the LAN too);
@@ -206,9 +211,18 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     });
     stops.push(shell.close);
 
+    // 8. The registration system's stand-in: its 【上传相关材料】 signs a launch link with the development key
+    const standIn = await startRegistrationStandIn({
+      port: ports.registration,
+      databaseUrl,
+      launchLinkKeys: secrets.LAUNCH_LINK_KEYS,
+      shellPort: ports.shell,
+    });
+    stops.push(standIn.close);
+
     await Promise.all([
-      ...SERVICES.map((s) => waitForHttp(`http://127.0.0.1:${ports[s]}/readyz`)),
-      waitForHttp(`http://127.0.0.1:${ports.workers}/readyz`),
+      ...SERVICES.map((s) => waitForHttp(`http://127.0.0.1:${ports[s]}/readyz`, opts.readyTimeoutMs)),
+      waitForHttp(`http://127.0.0.1:${ports.workers}/readyz`, opts.readyTimeoutMs),
     ]);
 
     return {
@@ -219,11 +233,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
       queuePrefix,
       dataDir,
       seed,
-      async stopRemote(name) {
-        const srv = remoteServers.get(name);
-        remoteServers.delete(name);
-        await srv?.close();
-      },
+      registrationUrl: standIn.url,
       stop: stopAll,
     };
   } catch (e) {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { DEMO_PASSWORDS } from '@exam/dev-tools';
 import { launchBrowser, login, logout, rememberTotpSecret, totpCodeFor } from './browser.js';
-import { startTestSystem } from './system-fixture.js';
+import { E2E_CANDIDATES, startTestSystem } from './system-fixture.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
 
@@ -64,7 +64,7 @@ describe('account security through the shell (SMS activation, password reset, st
   });
 
   it('a candidate who never activated gets the login hint, activates with the SMS code and lands on the upload page', async () => {
-    const candidate = sys.seed.candidates.find((c) => !c.activated && c.phone)!;
+    const candidate = sys.seed.candidates[E2E_CANDIDATES.accountSecurity.activate]!;
     expect(candidate).toBeTruthy();
     const page = await browser.newPage();
 
@@ -104,7 +104,7 @@ describe('account security through the shell (SMS activation, password reset, st
   });
 
   it('an activated candidate asking for activation is sent to 找回密码, and resets the password with an SMS code', async () => {
-    const candidate = sys.seed.candidates.find((c) => c.activated && c.phone && c.siteCode === '1202')!;
+    const candidate = sys.seed.candidates[E2E_CANDIDATES.accountSecurity.reset]!;
     const page = await browser.newPage();
     await page.goto(`${sys.url}/login`);
     await page.getByLabel('报名号').fill(candidate.registrationNo);

@@ -1,9 +1,10 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'otplib';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { inject } from 'vitest';
 
 /** Debian's chromium; nothing is downloaded. CHROMIUM_PATH overrides. */
 export function chromiumPath(): string {
@@ -57,17 +58,46 @@ export async function login(page: Page, base: string, kind: 'candidate' | 'staff
 }
 
 const TOTP_PERIOD = 30;
-/** TOTP secrets of the staff accounts bound in this test run (a test file starts its own system), by account. */
-const totpSecrets = new Map<string, string>();
-/** The last time step whose code each account used: the server takes every step once, in increasing order. */
-const lastTotpStep = new Map<string, number>();
+
+/**
+ * The TOTP secret of each staff account bound in this run and the last time step whose code it used (the server
+ * takes every step once, in increasing order). The browser-test files share one system (global-setup.ts), so this
+ * lives in a file of the run's data directory that every file reads; outside a run, in memory.
+ */
+interface TotpState {
+  secrets: Record<string, string>;
+  lastStep: Record<string, number>;
+}
+const memoryState: TotpState = { secrets: {}, lastStep: {} };
+
+function totpStateFile(): string | null {
+  try {
+    return join(inject('e2eSystem').dataDir, 'e2e-totp.json');
+  } catch {
+    return null;
+  }
+}
+
+function readTotpState(): TotpState {
+  const file = totpStateFile();
+  if (!file || !existsSync(file)) return file ? { secrets: {}, lastStep: {} } : memoryState;
+  return JSON.parse(readFileSync(file, 'utf8')) as TotpState;
+}
+
+function writeTotpState(state: TotpState): void {
+  const file = totpStateFile();
+  if (file) writeFileSync(file, JSON.stringify(state));
+}
 
 const accountKey = (base: string, username: string) => `${new URL(base).host}|${username}`;
 
 /** Keeps the secret shown at enrolment for the account's later logins (the secret's spaces are dropped). */
 export function rememberTotpSecret(base: string, username: string, secret: string): string {
   const clean = secret.replace(/\s+/g, '');
-  totpSecrets.set(accountKey(base, username), clean);
+  const state = readTotpState();
+  state.secrets[accountKey(base, username)] = clean;
+  delete state.lastStep[accountKey(base, username)];
+  writeTotpState(state);
   return clean;
 }
 
@@ -77,13 +107,15 @@ export function rememberTotpSecret(base: string, username: string, secret: strin
  */
 export async function totpCodeFor(base: string, username: string): Promise<string> {
   const key = accountKey(base, username);
-  const secret = totpSecrets.get(key);
-  if (!secret) throw new Error(`no TOTP secret for ${username}: it was not bound through login() in this test run`);
   for (;;) {
+    const state = readTotpState();
+    const secret = state.secrets[key];
+    if (!secret) throw new Error(`no TOTP secret for ${username}: it was not bound through login() in this test run`);
     const current = Math.floor(Date.now() / 1000 / TOTP_PERIOD);
-    const step = Math.max(current, (lastTotpStep.get(key) ?? -1) + 1);
+    const step = Math.max(current, (state.lastStep[key] ?? -1) + 1);
     if (step <= current + 1) {
-      lastTotpStep.set(key, step);
+      state.lastStep[key] = step;
+      writeTotpState(state);
       return generate({ secret, epoch: step * TOTP_PERIOD + 1 });
     }
     await new Promise((r) => setTimeout(r, (current + 1) * TOTP_PERIOD * 1000 - Date.now() + 100));

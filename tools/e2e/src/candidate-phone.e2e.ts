@@ -14,7 +14,7 @@ import type { DossierResponse, ImageView } from '@exam/api';
 import { DEMO_PASSWORDS } from '@exam/dev-tools';
 import { launchBrowser, login, logout } from './browser.js';
 import { bigPhonePhoto, blurryPhoto, brokenJpeg, documentPhoto, exifRotatedPhoto, heicPhoto } from './phone-photos.js';
-import { startTestSystem } from './system-fixture.js';
+import { E2E_CANDIDATES, startTestSystem } from './system-fixture.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
 
@@ -159,7 +159,7 @@ describe('the candidate on a phone', () => {
 
   it('walks the manual at 375 px: camera and album, shrink, EXIF, 图片可能不清晰, the limit, delete and replace, 提交审核, 已锁定', async () => {
     // 张伟: GRADUATE + COLLEGE — 有效身份证明 2, 毕业证书 1–2, 学历备案表 1–3, 试用期考核证明 1–5 (+ optional ones)
-    const candidate = sys.seed.candidates[0]!;
+    const candidate = sys.seed.candidates[E2E_CANDIDATES.candidatePhone.walk]!;
     const page = await phone();
     const bodies: { key: string | undefined }[] = [];
     page.on('request', (r) => {
@@ -298,7 +298,7 @@ describe('the candidate on a phone', () => {
   });
 
   it('a dropped connection is retried with the same Idempotency-Key and stores one image; then 重试 and 取消', async () => {
-    const candidate = sys.seed.candidates[1]!; // 王敏
+    const candidate = sys.seed.candidates[E2E_CANDIDATES.candidatePhone.dropped]!;
     const page = await phone();
     await login(page, sys.url, 'candidate', candidate.registrationNo, DEMO_PASSWORDS.candidate);
     await card(page, 'ID_CARD').waitFor();
@@ -369,7 +369,7 @@ describe('the candidate on a phone', () => {
   });
 
   it('judges files by content: a JPEG without a file type is accepted; HEIC gets the how-to; a broken file a clear message', async () => {
-    const candidate = sys.seed.candidates[2]!; // 李磊
+    const candidate = sys.seed.candidates[E2E_CANDIDATES.candidatePhone.fileTypes]!;
     const page = await phone();
     await login(page, sys.url, 'candidate', candidate.registrationNo, DEMO_PASSWORDS.candidate);
     await card(page, 'ID_CARD').waitFor();
@@ -424,7 +424,7 @@ describe('the candidate on a phone', () => {
   });
 
   it('stays usable on a slow mobile connection (400 kbit/s, 400 ms RTT): the page shows in seconds, an upload completes', async () => {
-    const candidate = sys.seed.candidates[9]!; // 吴洋, not in review
+    const candidate = sys.seed.candidates[E2E_CANDIDATES.candidatePhone.slowNetwork]!;
     const page = await phone(); // a fresh browser: nothing cached
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Network.enable');

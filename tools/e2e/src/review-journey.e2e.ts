@@ -8,7 +8,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { DossierResponse } from '@exam/api';
 import { DEMO_PASSWORDS } from '@exam/dev-tools';
 import { launchBrowser, login, logout } from './browser.js';
-import { startTestSystem } from './system-fixture.js';
+import { E2E_CANDIDATES, startTestSystem } from './system-fixture.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
 
@@ -66,7 +66,7 @@ describe('review journey through the shell', () => {
   });
 
   it('submit → site returns one image → candidate replaces it → district approves; a proposal is rejected; published', async () => {
-    const candidate = sys.seed.candidates[0]!; // 和平区考点 (1201), not in review yet
+    const candidate = sys.seed.candidates[E2E_CANDIDATES.reviewJourney]!; // 和平区考点 (1201), not in review yet
     const page = await browser.newPage();
 
     // 1. the candidate uploads every required image and 提交审核

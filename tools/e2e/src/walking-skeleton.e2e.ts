@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import { DEMO_PASSWORDS } from '@exam/dev-tools';
 import { launchBrowser, login, logout } from './browser.js';
-import { startTestSystem } from './system-fixture.js';
+import { E2E_CANDIDATES, startTestSystem } from './system-fixture.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
 
@@ -30,7 +30,7 @@ describe('walking skeleton through the shell (real services, workers, Postgres, 
 
   it('a candidate logs in, sees their categories, uploads a JPEG and sees its thumbnail', async () => {
     // 张伟: GRADUATE + COLLEGE, 和平区考点
-    const candidate = sys.seed.candidates[0]!;
+    const candidate = sys.seed.candidates[E2E_CANDIDATES.walkingSkeleton]!;
     const page = await browser.newPage();
     await login(page, sys.url, 'candidate', candidate.registrationNo, DEMO_PASSWORDS.candidate);
     await page.waitForURL(/\/candidate/);
