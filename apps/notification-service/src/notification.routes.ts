@@ -9,6 +9,7 @@ import { recordReceiptPush } from './sms-receipts.service.js';
 import type { NotificationDeps } from './notification-deps.js';
 import { queueHealth } from './queue-health.service.js';
 import { outboxStatusRoutes } from './outbox-status.routes.js';
+import { operationsRoutes } from './operations.routes.js';
 
 /** /api/notification: the candidate's inbox and the admin's queue health. */
 export function notificationRoutes(deps: NotificationDeps) {
@@ -60,5 +61,8 @@ export function notificationRoutes(deps: NotificationDeps) {
 
     // 通知发送状态: the admin's district only (outbox-status.routes.ts)
     outboxStatusRoutes(deps)(router);
+
+    // 运维: the read-only queue dashboard (bull-board) and the audit-log search (operations.routes.ts)
+    operationsRoutes(deps)(router);
   };
 }

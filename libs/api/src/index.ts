@@ -547,3 +547,6 @@ export * from './results-api.js';
 
 // ---------- signed launch link from the registration system (【上传相关材料】): launch-link.ts ----------
 export * from './launch-link.js';
+
+// ---------- 运维 (queue dashboard and audit-log search): operations.ts ----------
+export * from './operations.js';

@@ -51,7 +51,11 @@ export const outboxFilterSchema = z
     from: isoTime('开始时间').optional(),
     to: isoTime('结束时间').optional(),
   })
-  .refine((f) => !f.from || !f.to || f.from.getTime() <= f.to.getTime(), { message: '开始时间不能晚于结束时间', path: ['from'] });
+  // zod 4 runs an object refine even when a field failed (the field is then still the raw string): compare Dates only
+  .refine((f) => !(f.from instanceof Date) || !(f.to instanceof Date) || f.from.getTime() <= f.to.getTime(), {
+    message: '开始时间不能晚于结束时间',
+    path: ['from'],
+  });
 export type OutboxFilter = z.infer<typeof outboxFilterSchema>;
 /** The filter as the browser sends it (times as ISO strings). */
 export interface OutboxFilterParams {

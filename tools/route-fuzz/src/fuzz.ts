@@ -193,6 +193,11 @@ export async function fuzzService(svc: FuzzService, opts: { concurrency?: number
     const candidatesOf = (param: string) => [...(svc.paramHints[param] ?? svc.ids)];
     const params: Record<string, string> = Object.fromEntries(route.params.map((p) => [p, candidatesOf(p)[0] ?? randomUUID()]));
 
+    // The machine client signs each request itself (its headers depend on the method, path, query and body)
+    const signed = svc.signed;
+    const authOf = (who: Who, req: RawRequest, headers: AuthHeaders): Record<string, string> =>
+      signed && who === signed.name ? signed.sign(req) : headers;
+
     // One request, with what parse() saw while it ran (requests of the discovery are sent one at a time).
     const seen: { body?: unknown; query?: unknown; multipart?: unknown } = {};
     const probe = async (who: Who, headers: AuthHeaders, req: RawRequest): Promise<RawResponse> => {
@@ -203,7 +208,7 @@ export async function fuzzService(svc: FuzzService, opts: { concurrency?: number
         else if (mark === 'm') seen.multipart ??= schema;
       });
       try {
-        const res = await send(target, { ...req, headers: { ...headers, ...req.headers } });
+        const res = await send(target, { ...req, headers: { ...authOf(who, req, headers), ...req.headers } });
         record(route, who, 'probe', req, res);
         report.sent[who] = (report.sent[who] ?? 0) + 1;
         return res;
@@ -240,9 +245,17 @@ export async function fuzzService(svc: FuzzService, opts: { concurrency?: number
           sessions.set(role, headers);
         }
       }
+      // no session gets past (a machine-to-machine route): the signing client
+      if (!report.roles.length && signed) {
+        const res = await probeAs(signed.name, {});
+        if (res.status !== 401 && res.status !== 403) {
+          report.extraCallers.push(signed.name);
+          sessions.set(signed.name, {});
+        }
+      }
     }
     const headersOf = (who: Who): AuthHeaders => (who === 'none' ? {} : sessions.get(who)!);
-    const mainWho: Who = report.roles[0] ?? 'none';
+    const mainWho: Who = report.roles[0] ?? report.extraCallers[0] ?? 'none';
 
     // 2. the schemas it reads: probe again with valid samples of those found, until nothing new turns up
     const hints = svc.hints;
@@ -433,7 +446,7 @@ export async function fuzzService(svc: FuzzService, opts: { concurrency?: number
       const list = cases(who);
       for (const [label, req] of list) {
         jobs.push(async () => {
-          const headers = { ...headersOf(who), ...req.headers };
+          const headers = { ...authOf(who, req, headersOf(who)), ...req.headers };
           const res = await send(target, { ...req, headers });
           record(route, who, label, req, res);
           report.sent[who] = (report.sent[who] ?? 0) + 1;
@@ -445,7 +458,7 @@ export async function fuzzService(svc: FuzzService, opts: { concurrency?: number
       if (method === route.method) continue;
       jobs.push(async () => {
         const req: RawRequest = { method, path: path() };
-        const res = await send(target, { ...req, headers: headersOf(mainWho) });
+        const res = await send(target, { ...req, headers: authOf(mainWho, req, headersOf(mainWho)) });
         record(route, mainWho, `method ${method}`, req, res);
       });
     }

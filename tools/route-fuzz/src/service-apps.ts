@@ -1,5 +1,6 @@
 // The four service apps as their tests build them (real Postgres per app, real Redis under a per-run prefix),
 // each with a few rows to aim at: accounts of every role, dossiers, images with real blobs, inbox messages.
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +29,9 @@ import {
 import { buildIdentityApp } from '../../../apps/identity-service/src/app.js';
 import { startMaterialTestApp } from '../../../apps/material-service/src/test-app.js';
 import { buildNotificationApp } from '../../../apps/notification-service/src/app.js';
+import { signRequest } from '../../../apps/review-service/src/results-api-signature.js';
 import { startReviewTestApp } from '../../../apps/review-service/src/test-app.js';
+import type { RawRequest } from './client.js';
 import type { Hints } from './zod-inputs.js';
 
 export const ROLES: readonly Role[] = ['CANDIDATE', 'SITE_REVIEWER', 'DISTRICT_REVIEWER', 'ADMIN'];
@@ -48,6 +51,8 @@ export interface FuzzService {
   session(role: Role): Promise<AuthHeaders>;
   /** other states a caller can be in (headers for a fresh one each call), tried on public routes that refuse no session */
   callers?: Record<string, () => Promise<AuthHeaders>>;
+  /** a machine client that signs each request (the results API): tried on routes no session gets past */
+  signed?: { name: string; sign(req: RawRequest): Record<string, string> };
   close(): Promise<void>;
 }
 
@@ -177,7 +182,9 @@ export async function startMaterial(): Promise<FuzzService> {
 }
 
 export async function startReview(): Promise<FuzzService> {
-  const t = await startReviewTestApp();
+  // the registration system's client of the results API, in the seeded district
+  const client = { keyId: 'fuzz', secret: randomBytes(32), districtCode: '12' };
+  const t = await startReviewTestApp({ resultsApi: { clients: [client], keyPrefix: testRedisPrefix() } });
   const { year, site, siteReviewer, districtReviewer, admin } = await seedPeople(t.prisma);
   const reviewers = { siteReviewerId: siteReviewer.id, districtReviewerId: districtReviewer.id };
   const pendingSite = await buildDossier(t.prisma, { year, site, status: 'PENDING_SITE', ...reviewers });
@@ -201,6 +208,19 @@ export async function startReview(): Promise<FuzzService> {
     paramHints: {},
     ids: [...dossiers.map((d) => d.dossier.id), pendingSite.images[0]!.id, pendingSite.candidate.id],
     session: sessions({ prisma: t.prisma, candidateId: pendingSite.candidate.id, ...reviewers, adminId: admin.id }),
+    signed: {
+      name: 'results-client',
+      // signed exactly as docs/INTEGRATION.md §2 says: a fresh timestamp and nonce for every request
+      sign(req) {
+        const [path = '', rawQuery = ''] = req.path.split(/\?(.*)/s);
+        const timestamp = String(Math.floor(Date.now() / 1000));
+        const nonce = randomBytes(16).toString('hex');
+        const body = req.body === undefined ? '' : req.body;
+        const bodySha256 = createHash('sha256').update(body).digest('hex');
+        const signature = signRequest(client.secret, { method: req.method, path, rawQuery, timestamp, nonce, bodySha256 });
+        return { 'x-key-id': client.keyId, 'x-timestamp': timestamp, 'x-nonce': nonce, 'x-signature': signature };
+      },
+    },
     close: t.close,
   };
 }
