@@ -104,6 +104,13 @@ describe.skipIf(!pgBin)('PostgreSQL restarted', () => {
     await pg.stop(); // pg_ctl stop -m fast: running sessions terminated (57P01), then connections refused
     const downAt = Date.now();
     await sleep(OUTAGE_MS);
+    // a loaded machine answers slower: keep it down until enough requests were answered inside the outage
+    await waitUntil(
+      '20 answers during the outage',
+      async () => (answers.filter((a) => a.kind !== 'readyz' && a.at >= downAt + 50).length > 20 ? true : undefined),
+      30_000,
+      50,
+    );
     const upAt = Date.now();
     await pg.start();
     const backAt = Date.now();
