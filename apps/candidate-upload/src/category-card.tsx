@@ -233,7 +233,7 @@ function showExample(modal: ModalApi, category: CategoryWithExample) {
       <Flex vertical gap={12}>
         <Typography.Paragraph style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{category.description}</Typography.Paragraph>
         {category.exampleImageUrl && (
-          <img src={category.exampleImageUrl} alt={`${category.name}示例`} style={{ maxWidth: '100%', borderRadius: 4 }} />
+          <img src={category.exampleImageUrl} alt={`${category.name}示例`} data-testid="example-image" style={{ maxWidth: '100%', borderRadius: 4 }} />
         )}
       </Flex>
     ),

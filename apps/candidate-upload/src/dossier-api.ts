@@ -1,11 +1,8 @@
 import type { CategoryView, DossierResponse, SubmitResponse } from '@exam/api';
 import { apiFetch } from '@exam/session';
 
-/**
- * A category may carry an example image (示例). Not in the @exam/api contract yet: read when present.
- * TODO(contract): add `exampleImageUrl: string | null` to CategoryView.
- */
-export type CategoryWithExample = CategoryView & { exampleImageUrl?: string | null };
+/** A category with its 示例 example image (CategoryView.exampleImageUrl, null when the district set none). */
+export type CategoryWithExample = CategoryView;
 
 export const DOSSIER_PATH = '/api/material/dossier';
 

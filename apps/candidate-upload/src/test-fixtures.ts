@@ -28,6 +28,7 @@ export const category = (images: ImageView[], over: Partial<CategoryView> = {}):
   canUpload: true,
   returnReason: null,
   images,
+  exampleImageUrl: null,
   ...over,
 });
 
@@ -37,7 +38,7 @@ export const dossier = (
   categories: CategoryView[],
   over: Partial<Pick<DossierResponse, 'openReturn' | 'result'>> & { statusLabel?: string; submittedAt?: string | null } = {},
 ): DossierResponse => ({
-  examYear: { id: 'y', name: '2026', windowStart: '2026-01-29T02:00:00Z', windowEnd: '2026-02-11T16:00:00Z', windowState },
+  examYear: { id: 'y', name: '2026', windowStart: '2026-01-29T02:00:00Z', windowEnd: '2026-02-11T16:00:00Z', windowState, notices: [], guideUrl: null },
   candidate: { name: '张三', registrationNo: '1', candidateType: 'X', candidateTypeLabel: 'X', siteName: '考点', idNumberMasked: '1***' },
   dossier: { id: 'd', status, statusLabel: over.statusLabel ?? '', submittedAt: over.submittedAt ?? null },
   openReturn: over.openReturn ?? null,

@@ -45,6 +45,21 @@ export function ImageRequirements() {
   );
 }
 
+/** The district's 示例 image of the category, small enough to keep the dialog's buttons in view on a phone. */
+function ExampleImage({ url, name }: { url: string; name: string }) {
+  return (
+    <Flex vertical gap={4} data-testid="upload-example">
+      <Typography.Text type="secondary">示例（请参照拍摄）：</Typography.Text>
+      <img
+        src={url}
+        alt={`${name}示例`}
+        loading="lazy"
+        style={{ maxWidth: '100%', maxHeight: 160, objectFit: 'contain', alignSelf: 'flex-start', borderRadius: 4, border: '1px solid #f0f0f0' }}
+      />
+    </Flex>
+  );
+}
+
 /** Phones and tablets (a finger, not a mouse): 拍照 and 从相册选择 instead of one file button. */
 function useCoarsePointer(): boolean {
   const [coarse] = useState(() => typeof window !== 'undefined' && window.matchMedia?.('(pointer: coarse)').matches === true);
@@ -173,6 +188,7 @@ export function UploadDialog({ target, onClose, onStart }: UploadDialogProps) {
     >
       <Flex vertical gap={12}>
         <ImageRequirements />
+        {target?.category.exampleImageUrl && <ExampleImage url={target.category.exampleImageUrl} name={name} />}
         {target?.replaces && (
           <Typography.Text type="secondary">新图片上传成功后，原图片将被替换。</Typography.Text>
         )}

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CategoryView, DossierResponse, ImageView } from '@exam/api';
 import { isApiClientError } from '@exam/session';
 import {
+  Alert,
   Button,
   Card,
   Col,
@@ -282,6 +283,8 @@ export function UploadPage() {
         />
       </Card>
 
+      <YearNotices notices={examYear.notices} guideUrl={examYear.guideUrl} />
+
       <StatusBanner
         banner={banner}
         windowText={windowText}
@@ -310,5 +313,32 @@ export function UploadPage() {
 
       <UploadDialog target={uploadTo} onClose={() => setUploadTo(null)} onStart={startUpload} />
     </Flex>
+  );
+}
+
+/** The district's 提示 (paragraphs the admin edits) and its 材料说明 PDF, opened in a new tab. */
+function YearNotices({ notices, guideUrl }: { notices: string[]; guideUrl: string | null }) {
+  if (notices.length === 0 && !guideUrl) return null;
+  return (
+    <Alert
+      type="info"
+      showIcon
+      title="提示"
+      data-testid="year-notices"
+      description={
+        <Flex vertical gap={4}>
+          {notices.map((text, i) => (
+            <Typography.Paragraph key={i} style={{ margin: 0, whiteSpace: 'pre-wrap' }}>
+              {text}
+            </Typography.Paragraph>
+          ))}
+          {guideUrl && (
+            <Typography.Link href={guideUrl} target="_blank" rel="noopener" data-testid="guide-link" style={{ ...TOUCH_TARGET, display: 'inline-flex', alignItems: 'center' }}>
+              查看「材料说明」（PDF）
+            </Typography.Link>
+          )}
+        </Flex>
+      }
+    />
   );
 }

@@ -4,6 +4,7 @@ import { createServiceApp, pgReadiness, redisReadiness, requireRedisReady } from
 import type { MaterialDeps } from './material-deps.js';
 import { materialRoutes } from './material.routes.js';
 import { mapUploadError } from './upload.middleware.js';
+import { yearCatalogRoutes } from './year-catalog.routes.js';
 
 export interface MaterialAppDeps extends MaterialDeps {
   redis: Redis;
@@ -28,7 +29,10 @@ export function buildMaterialApp(deps: MaterialAppDeps) {
       // an upload needs its image.process job: while Redis is away, 503 before anything is stored
       router.post('/images', requireRedisReady(deps.redis));
     },
-    routes: materialRoutes(deps),
+    routes: (router) => {
+      materialRoutes(deps)(router);
+      yearCatalogRoutes(deps)(router);
+    },
     mapError: mapUploadError,
   });
 }

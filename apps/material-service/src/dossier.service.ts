@@ -11,6 +11,7 @@ import {
   isDecided,
   type DecidedStatus,
   canAddToCategory,
+  hiddenCategoryVisible,
   isImageLocked,
   reviewReasonText,
   windowState,
@@ -21,6 +22,7 @@ import type { Dossier, Image } from '@exam/db';
 import { lockContextFor, loadCandidateContext, openReturn, type ApplicableCategory } from './candidate-context.js';
 import { toImageView } from './image-view.js';
 import type { CandidateActor, MaterialDeps } from './material-deps.js';
+import { exampleUrl, guideUrl, yearSettings } from './year-catalog.service.js';
 
 /** 提交审核: what the candidate sees afterwards (manual §二7: 上报完成，内容已锁定). */
 export const SUBMIT_SUCCESS_MESSAGE = '上报完成，内容已锁定';
@@ -52,6 +54,8 @@ export async function getDossier(deps: MaterialDeps, candidateId: string): Promi
       windowStart: year.uploadStart.toISOString(),
       windowEnd: year.uploadEnd.toISOString(),
       windowState: windowState({ start: year.uploadStart, end: year.uploadEnd }, now),
+      notices: yearSettings(year).notices ?? [],
+      guideUrl: guideUrl(year),
     },
     candidate: {
       name: candidate.name,
@@ -75,11 +79,14 @@ export async function getDossier(deps: MaterialDeps, candidateId: string): Promi
         }
       : null,
     result: published && isDecided(dossier.status) ? await publishedResult(deps, { ...dossier, status: dossier.status }) : null,
-    categories: categories.map((c) => {
+    // a hidden category is shown only to candidates who already hold images in it
+    categories: categories.flatMap((c) => {
       const mine = images.filter((i) => i.categoryCode === c.code);
+      if (!hiddenCategoryVisible(c.hidden, mine.length)) return [];
       return {
         ...categoryInfo(c),
-        canUpload: canAddToCategory(c, mine.filter((i) => i.state !== 'REJECTED').length, lock),
+        exampleImageUrl: exampleUrl(c),
+        canUpload: !c.hidden && canAddToCategory(c, mine.filter((i) => i.state !== 'REJECTED').length, lock),
         returnReason: categoryReason.get(c.code) ?? null,
         images: mine.map((i) => {
           const locked = isImageLocked(i, lock);

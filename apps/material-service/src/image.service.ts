@@ -5,6 +5,7 @@ import type { Dossier, ExamYear, Prisma } from '@exam/db';
 import {
   DomainError,
   assertCanAddImage,
+  assertCategoryAcceptsUploads,
   assertCategoryOpen,
   assertImageUnlocked,
   assertUploadAcceptable,
@@ -61,6 +62,7 @@ export async function uploadImage(
   }
   const category = categories.find((c) => c.code === input.categoryCode);
   if (!category) throw new DomainError('CATEGORY_NOT_APPLICABLE', '该材料类别不存在或不适用于您', 400);
+  assertCategoryAcceptsUploads(category);
 
   await assertCanUploadInto(deps.prisma, dossier, year, category, now);
   const format = assertUploadAcceptable(input.bytes);

@@ -212,6 +212,8 @@ export interface CategoryView extends CategoryInfo {
   /** the reviewer's reason when the whole category was asked for (材料缺失 / add an image), else null */
   returnReason: string | null;
   images: ImageView[];
+  /** the district's 示例 example image (authorised, same origin), shown in the 示例 and upload dialogs; null: none */
+  exampleImageUrl: string | null;
 }
 
 /** The open 退回补充 the candidate must answer. */
@@ -239,6 +241,10 @@ export interface DossierResponse {
     windowStart: string;
     windowEnd: string;
     windowState: WindowState;
+    /** the district's 提示 notices (paragraphs) shown on the upload page */
+    notices: string[];
+    /** the district's 材料说明 PDF (authorised, same origin); null: none uploaded */
+    guideUrl: string | null;
   };
   candidate: {
     name: string;
@@ -550,3 +556,6 @@ export * from './launch-link.js';
 
 // ---------- 运维 (queue dashboard and audit-log search): operations.ts ----------
 export * from './operations.js';
+
+// ---------- 考试年度与材料目录 (exam years, 提示, 材料说明, catalog and 示例 images): admin-year-catalog.ts ----------
+export * from './admin-year-catalog.js';

@@ -12,3 +12,4 @@ export * from './upload-limits.js';
 export * from './retention.js';
 export * from './uuid.js';
 export * from './roster.js';
+export * from './year-catalog-admin.js';

@@ -18,7 +18,7 @@ const appliesToSchema = z.object({
 });
 
 /** Reads a catalog row's `appliesTo` JSON into the domain rule (an unreadable rule applies to no one). */
-export function toCatalogEntry(row: MaterialCategory): CatalogEntry & { sortOrder: number } {
+export function toCatalogEntry(row: MaterialCategory): CatalogEntry & { sortOrder: number; hidden: boolean; id: string; exampleKey: string | null } {
   const parsed = appliesToSchema.safeParse(row.appliesTo);
   // an unreadable rule applies to no one rather than to everyone
   const a: z.infer<typeof appliesToSchema> = parsed.success ? parsed.data : { types: [], required: false };
@@ -26,7 +26,8 @@ export function toCatalogEntry(row: MaterialCategory): CatalogEntry & { sortOrde
     ...(a.types ? { types: a.types as CandidateType[] } : {}),
     ...(a.excludeTypes ? { excludeTypes: a.excludeTypes as CandidateType[] } : {}),
     ...(a.attributes ? { attributes: a.attributes as CandidateAttribute[] } : {}),
-    required: a.required ?? a.optional !== true,
+    // a hidden category (MaterialCategory.hidden) takes no new uploads and is never required
+    required: row.hidden ? false : (a.required ?? a.optional !== true),
   };
   return {
     code: row.code,
@@ -36,6 +37,9 @@ export function toCatalogEntry(row: MaterialCategory): CatalogEntry & { sortOrde
     maxCount: row.maxCount,
     appliesTo,
     sortOrder: row.sortOrder,
+    hidden: row.hidden,
+    id: row.id,
+    exampleKey: row.exampleKey,
   };
 }
 
