@@ -389,7 +389,7 @@ function ChangePasswordScreen({ onDone, onFail }: { onDone(user: SessionUser): v
 
   return (
     <div data-login-step="CHANGE_PASSWORD">
-      <Alert type="warning" showIcon title="管理员已重置您的密码，请设置新密码" style={{ marginBottom: 16 }} />
+      <Alert type="warning" showIcon title="首次登录或管理员重置密码后，请先设置新密码（临时密码不能继续使用）" style={{ marginBottom: 16 }} />
       <Form form={form} name="login-new-password" layout="vertical" onFinish={onFinish} requiredMark={false} size="large">
         <Form.Item name="password" label="新密码" extra={PASSWORD_RULE_MESSAGE}>
           <Input.Password autoComplete="new-password" placeholder="请输入新密码" maxLength={128} autoFocus />

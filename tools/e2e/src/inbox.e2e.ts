@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import { DEMO_IN_REVIEW, DEMO_PASSWORDS, DEMO_SITE_PASSED } from '@exam/dev-tools';
 import { launchBrowser, login } from './browser.js';
-import { startTestSystem } from './system-fixture.js';
+import { E2E_CANDIDATES, startTestSystem } from './system-fixture.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
 
@@ -25,12 +25,12 @@ describe('candidate inbox in the shell', () => {
   });
 
   it('a return makes the badge show 1 without a reload; the message names the item and the deadline; reading it clears the badge', async () => {
-    // a demo dossier waiting for the 和平区 site reviewer, of an activated candidate
-    const index = DEMO_IN_REVIEW.find((i) => {
-      const c = sys.seed.candidates[i];
-      return c && c.activated && c.siteCode === '1201' && !(DEMO_SITE_PASSED as readonly number[]).includes(i);
-    });
-    const candidate = sys.seed.candidates[index!]!;
+    // a demo dossier waiting for the 和平区 site reviewer, of an activated candidate (this file's own)
+    const index = E2E_CANDIDATES.inbox;
+    expect(DEMO_IN_REVIEW).toContain(index);
+    expect(DEMO_SITE_PASSED).not.toContain(index);
+    const candidate = sys.seed.candidates[index]!;
+    expect(candidate.activated && candidate.siteCode === '1201').toBe(true);
     const page = await phone.newPage();
     await login(page, sys.url, 'candidate', candidate.registrationNo, DEMO_PASSWORDS.candidate);
     await page.waitForURL(/\/candidate/);

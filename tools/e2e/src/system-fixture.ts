@@ -57,12 +57,14 @@ export const E2E_CANDIDATES = {
   walkingSkeleton: 0,
   remoteFallback: 1, // logs in only
   notificationStatus: 2, // gets one failed outbox row
-  inbox: 4, // a demo dossier in review at 1201: returned by the site reviewer
+  inbox: 4, // a demo dossier in review at 1201: returned by the site reviewer (inbox.e2e.ts checks it is this one)
   candidatePhone: { walk: 14, dropped: 15, fileTypes: 16, slowNetwork: 23 },
   reviewJourney: 28,
+  reviewJourneyProposal: 6, // a demo dossier in review at 1201: the site proposes its rejection, the district rejects
   accountSecurity: { activate: 39, reset: 29 },
   launchLink: { activated: 10, activate: 40 },
   operations: 30, // logs in only (its login is then found in the audit search)
+  adminYearCatalog: 33, // sees the 示例 image set by the admin and uploads into that category
 } as const;
 
 /**
