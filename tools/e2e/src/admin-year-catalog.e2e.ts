@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { DEMO_PASSWORDS } from '@exam/dev-tools';
 import { launchBrowser, login, logout } from './browser.js';
-import { E2E_CANDIDATES, startTestSystem } from './system-fixture.js';
+import { E2E_CANDIDATES, startOwnTestSystem } from './system-fixture.js';
 
-type Sys = Awaited<ReturnType<typeof startTestSystem>>;
+type Sys = Awaited<ReturnType<typeof startOwnTestSystem>>;
 
 /** E2E_SCREENSHOTS=<dir>: full-page screenshots of each screen, for looking at them. */
 const SHOTS = process.env.E2E_SCREENSHOTS;
@@ -49,7 +49,8 @@ describe('district admin: 考试年度 and 材料目录 with 示例 images', () 
   let phone: BrowserContext;
   let demoYearChanged = false;
   beforeAll(async () => {
-    sys = await startTestSystem();
+    // it edits the demo year (notices, 材料说明, 示例 images) that every other file's candidates see: a system of its own
+    sys = await startOwnTestSystem();
     wide = await launchBrowser({ width: 1366, height: 900 });
     phone = await launchBrowser({ width: 375, height: 812 });
   });

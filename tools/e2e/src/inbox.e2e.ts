@@ -5,16 +5,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import { DEMO_IN_REVIEW, DEMO_PASSWORDS, DEMO_SITE_PASSED } from '@exam/dev-tools';
 import { launchBrowser, login } from './browser.js';
-import { E2E_CANDIDATES, startTestSystem } from './system-fixture.js';
+import { E2E_CANDIDATES, startOwnTestSystem } from './system-fixture.js';
 
-type Sys = Awaited<ReturnType<typeof startTestSystem>>;
+type Sys = Awaited<ReturnType<typeof startOwnTestSystem>>;
 
 describe('candidate inbox in the shell', () => {
   let sys: Sys;
   let phone: BrowserContext;
   let desk: BrowserContext;
   beforeAll(async () => {
-    sys = await startTestSystem();
+    // it counts every unread message of its candidate exactly: a system of its own, where no other file's review,
+    // publication or reminder can add one (in the shared run a second message arrived — see the session note)
+    sys = await startOwnTestSystem();
     phone = await launchBrowser({ width: 375, height: 812 });
     desk = await launchBrowser({ width: 1366, height: 900 });
   });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { DEMO_PASSWORDS } from '@exam/dev-tools';
 import { launchBrowser, login } from './browser.js';
-import { startTestSystem } from './system-fixture.js';
+import { E2E_CANDIDATES, startTestSystem } from './system-fixture.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
 
@@ -37,7 +37,7 @@ describe('notification preferences in the shell', () => {
   }
 
   it('mandatory notices are on and disabled (必须接收); an optional one is switched off for email and stays off', async () => {
-    const candidate = sys.seed.candidates.find((c) => c.activated)!;
+    const candidate = sys.seed.candidates[E2E_CANDIDATES.notificationPreferences]!;
     const page = await phone.newPage();
     await login(page, sys.url, 'candidate', candidate.registrationNo, DEMO_PASSWORDS.candidate);
     await page.waitForURL(/\/candidate/);

@@ -64,6 +64,7 @@ export const E2E_CANDIDATES = {
   accountSecurity: { activate: 39, reset: 29 },
   launchLink: { activated: 10, activate: 40 },
   operations: 30, // logs in only (its login is then found in the audit search)
+  notificationPreferences: 35, // mutes optional notices
   adminYearCatalog: 33, // sees the 示例 image set by the admin and uploads into that category
 } as const;
 
@@ -73,7 +74,7 @@ export const E2E_CANDIDATES = {
  * be built already (npm test builds before the browser tests; `nx e2e e2e` depends on the builds).
  * Started ONCE per run by global-setup.ts; test files get it through startTestSystem().
  */
-export async function bootTestSystem(): Promise<RunningSystem & { cleanup(): Promise<void> }> {
+export async function bootTestSystem(ports: typeof E2E_PORTS = E2E_PORTS): Promise<RunningSystem & { cleanup(): Promise<void> }> {
   const db = await createTestDatabase();
   const dataDir = await mkdtemp(join(tmpdir(), 'exam-e2e-'));
   const sys = await startSystem({
@@ -82,7 +83,7 @@ export async function bootTestSystem(): Promise<RunningSystem & { cleanup(): Pro
     databaseUrl: db.url,
     redisUrl: testRedisUrl(),
     queuePrefix: testRedisPrefix(),
-    ports: E2E_PORTS,
+    ports,
     build: false,
     quiet: !process.env.E2E_VERBOSE,
     log: () => undefined,
@@ -96,6 +97,17 @@ export async function bootTestSystem(): Promise<RunningSystem & { cleanup(): Pro
       await rm(dataDir, { recursive: true, force: true });
     },
   });
+}
+
+/**
+ * A system of the file's own, for a file that changes what every other file relies on (the demo year's window,
+ * notices or catalog): its ports are the shared system's + 50, and `cleanup()` stops it.
+ */
+export async function startOwnTestSystem(): Promise<TestSystem> {
+  const own = Object.fromEntries(Object.entries(E2E_PORTS).map(([k, v]) => [k, v + 50])) as typeof E2E_PORTS;
+  const sys = await bootTestSystem(own);
+  const { stop: _stop, ...rest } = sys;
+  return rest;
 }
 
 /** The run's system (started once by global-setup.ts). `cleanup()` is kept for the files' afterAll and does nothing. */
