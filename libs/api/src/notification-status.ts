@@ -3,6 +3,7 @@
  * counts per event × channel × status, the filtered list with a keyset cursor, and re-sending FAILED rows.
  */
 import { z } from 'zod';
+import { checkTimeRange, isoTimeParam } from './time-range.js';
 
 export const OUTBOX_STATUS_VALUES = ['PENDING', 'SENDING', 'SENT', 'FAILED', 'CANCELLED', 'EXPIRED'] as const;
 export type OutboxStatusValue = (typeof OUTBOX_STATUS_VALUES)[number];
@@ -27,14 +28,6 @@ export const OUTBOX_CHANNEL_LABELS: Readonly<Record<OutboxChannelValue, string>>
 /** Most rows one 「重新发送全部失败」 may re-send. */
 export const RESEND_MAX_ROWS = 1000;
 
-const isoTime = (what: string) =>
-  z
-    .string()
-    .trim()
-    .max(40, `${what}格式不正确`)
-    .refine((s) => !Number.isNaN(Date.parse(s)), `${what}格式不正确`)
-    .transform((s) => new Date(s));
-
 /** The filter of the list, the counts and 「重新发送全部失败」 (all optional). */
 export const outboxFilterSchema = z
   .object({
@@ -48,14 +41,10 @@ export const outboxFilterSchema = z
     channel: z.enum(OUTBOX_CHANNEL_VALUES, { error: '渠道参数无效' }).optional(),
     /** 报名号 (exact) or part of the candidate's name */
     q: z.string().trim().max(64, '搜索内容过长').optional(),
-    from: isoTime('开始时间').optional(),
-    to: isoTime('结束时间').optional(),
+    from: isoTimeParam('开始时间').optional(),
+    to: isoTimeParam('结束时间').optional(),
   })
-  // zod 4 runs an object refine even when a field failed (the field is then still the raw string): compare Dates only
-  .refine((f) => !(f.from instanceof Date) || !(f.to instanceof Date) || f.from.getTime() <= f.to.getTime(), {
-    message: '开始时间不能晚于结束时间',
-    path: ['from'],
-  });
+  .superRefine(checkTimeRange());
 export type OutboxFilter = z.infer<typeof outboxFilterSchema>;
 /** The filter as the browser sends it (times as ISO strings). */
 export interface OutboxFilterParams {

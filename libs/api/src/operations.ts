@@ -4,6 +4,7 @@
  * The queue dashboard itself (bull-board) lives at BULL_BOARD_PATH.
  */
 import { z } from 'zod';
+import { checkTimeRange, isoTimeParam } from './time-range.js';
 
 /** Where the read-only queue dashboard (bull-board) is served, under the shell's origin through the gateway. */
 export const BULL_BOARD_PATH = '/api/notification/admin/queues';
@@ -83,16 +84,6 @@ export const AUDIT_ACTOR_TYPE_LABELS: Readonly<Record<AuditActorType, string>> =
 /** Longest time range one search may cover. */
 export const AUDIT_SEARCH_MAX_DAYS = 366;
 
-const isoTime = (what: string) =>
-  z
-    .string()
-    .trim()
-    .max(40, `${what}格式不正确`)
-    .refine((s) => !Number.isNaN(Date.parse(s)), `${what}格式不正确`)
-    .transform((s) => new Date(s));
-
-const isDate = (d: unknown): d is Date => d instanceof Date;
-
 /** GET /api/notification/admin/audit query (all filters optional). */
 export const auditSearchQuerySchema = z
   .object({
@@ -111,20 +102,15 @@ export const auditSearchQuerySchema = z
       .regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*(\.\*)?$/, '操作类型格式不正确（如 identity.login 或 identity.*）')
       .max(64, '操作类型过长')
       .optional(),
-    from: isoTime('开始时间').optional(),
-    to: isoTime('结束时间').optional(),
+    from: isoTimeParam('开始时间').optional(),
+    to: isoTimeParam('结束时间').optional(),
     cursor: z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,200}$/, '分页参数不正确')
       .optional(),
     limit: z.coerce.number({ error: '每页条数无效' }).int('每页条数无效').min(1, '每页条数无效').max(100, '每页最多 100 条').default(50),
   })
-  // zod 4 runs these even when a field failed (its transform then did not run): compare only real dates
-  .refine((f) => !isDate(f.from) || !isDate(f.to) || f.from.getTime() <= f.to.getTime(), { message: '开始时间不能晚于结束时间', path: ['from'] })
-  .refine((f) => !isDate(f.from) || !isDate(f.to) || f.to.getTime() - f.from.getTime() <= AUDIT_SEARCH_MAX_DAYS * 86_400_000, {
-    message: `时间范围不能超过 ${AUDIT_SEARCH_MAX_DAYS} 天`,
-    path: ['to'],
-  });
+  .superRefine(checkTimeRange(AUDIT_SEARCH_MAX_DAYS));
 export type AuditSearchQuery = z.infer<typeof auditSearchQuerySchema>;
 
 /** The filter as the browser sends it (times as ISO strings). */
