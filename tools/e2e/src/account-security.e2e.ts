@@ -1,9 +1,10 @@
-import { readFile, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { DEMO_PASSWORDS } from '@exam/dev-tools';
 import { launchBrowser, login, logout, rememberTotpSecret, totpCodeFor } from './browser.js';
+import { smsCode } from './sms-sink.js';
 import { E2E_CANDIDATES, startTestSystem } from './system-fixture.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
@@ -17,28 +18,6 @@ async function shot(page: Page, name: string) {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
-/**
- * The code of the newest account-code SMS to `phone`, from the dev SMS sink (`<DATA_DIR>/sms/sms.jsonl`,
- * one JSON line per message: template ACCOUNT_CODE with params { code, action }).
- */
-async function smsCode(sys: Sys, phone: string, sentAfter: number): Promise<string> {
-  const file = join(sys.dataDir, 'sms', 'sms.jsonl');
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const text = await readFile(file, 'utf8').catch(() => '');
-    const codes = text
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as { at: string; to: string; templateCode: string; params: { code?: string } })
-      .filter((m) => m.to === phone && m.templateCode === 'ACCOUNT_CODE' && Date.parse(m.at) >= sentAfter - 1000)
-      .map((m) => m.params.code);
-    const code = codes.at(-1);
-    if (code) return code;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`no account-code SMS to ${phone}`);
-}
-
 /** 获取验证码 on /activate or /reset-password: the notice and the countdown, then the code from the SMS sink. */
 async function requestCode(page: Page, sys: Sys, phone: string): Promise<string> {
   const before = Date.now();
@@ -48,7 +27,7 @@ async function requestCode(page: Page, sys: Sys, phone: string): Promise<string>
   expect(await notice.textContent()).toBe(`验证码已发送至 ${phone.slice(0, 3)}****${phone.slice(-4)}，5 分钟内有效`);
   expect(await page.getByTestId('send-code').textContent()).toMatch(/^(60|59|58) 秒后重新获取$/);
   expect(await page.getByTestId('send-code').isDisabled()).toBe(true);
-  return smsCode(sys, phone, before);
+  return smsCode(sys.dataDir, phone, before);
 }
 
 describe('account security through the shell (SMS activation, password reset, staff TOTP)', () => {

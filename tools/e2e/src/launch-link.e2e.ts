@@ -1,9 +1,10 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, logout } from './browser.js';
 import { documentPhoto } from './phone-photos.js';
+import { smsCode } from './sms-sink.js';
 import { E2E_CANDIDATES, startTestSystem } from './system-fixture.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
@@ -23,25 +24,6 @@ async function shot(page: Page, name: string) {
     await page.screenshot({ path: join(SHOTS, `launch-${name}-${width}.png`), fullPage: true });
   }
   if (size) await page.setViewportSize(size);
-}
-
-/** The newest account-code SMS to `phone` in the dev SMS sink, sent after `sentAfter`. */
-async function smsCode(sys: Sys, phone: string, sentAfter: number): Promise<string> {
-  const file = join(sys.dataDir, 'sms', 'sms.jsonl');
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const text = await readFile(file, 'utf8').catch(() => '');
-    const code = text
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as { at: string; to: string; templateCode: string; params: { code?: string } })
-      .filter((m) => m.to === phone && m.templateCode === 'ACCOUNT_CODE' && Date.parse(m.at) >= sentAfter - 1000)
-      .map((m) => m.params.code)
-      .at(-1);
-    if (code) return code;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`no account-code SMS to ${phone}`);
 }
 
 /** On the stand-in: pick the candidate from the roster, press 【上传相关材料】; answers the launch link the browser opened. */
@@ -131,7 +113,7 @@ describe('hand-over from the registration system: the signed launch link', () =>
     const before = Date.now();
     await page.getByRole('button', { name: '获取验证码' }).click();
     await page.getByTestId('code-sent').waitFor();
-    await page.getByLabel('验证码').fill(await smsCode(sys, candidate.phone!, before));
+    await page.getByLabel('验证码').fill(await smsCode(sys.dataDir, candidate.phone!, before));
     await page.getByLabel('设置密码').fill('Shangchuan2027');
     await page.getByLabel('确认密码').fill('Shangchuan2027');
     await page.getByRole('button', { name: /激活$/ }).click();
