@@ -9,7 +9,7 @@ import {
 } from '@exam/api';
 import type { ResultsApiClient } from '@exam/config';
 import { DomainError } from '@exam/domain';
-import { EMPTY_BODY_SHA256, signatureMatches } from './results-api-signature.js';
+import { EMPTY_BODY_SHA256, signatureMatches } from '@exam/auth';
 
 export interface ResultsApiAuthOptions {
   clients: readonly ResultsApiClient[];

@@ -7,7 +7,7 @@ import type { ResultsPage } from '@exam/api';
 import type { ExamSite, ExamYear } from '@exam/db';
 import { loginAs, seedDossier, seedSite, seedStaff, seedYear, testRedisPrefix } from '@exam/testing';
 import { startReviewTestApp } from './test-app.js';
-import { EMPTY_BODY_SHA256, canonicalQuery, canonicalString, signRequest } from './results-api-signature.js';
+import { EMPTY_BODY_SHA256, canonicalQuery, canonicalString, signRequest } from '@exam/auth';
 import { OPENAPI_PATH, RESULTS_PATH } from './results-api-openapi.js';
 
 const secret12 = randomBytes(32);

@@ -75,3 +75,12 @@ export {
   type LaunchRefusal,
   type LaunchVerification,
 } from './launch-link.js';
+// the results API's request signature (docs/INTEGRATION.md §2): verified by review-service, made by its clients
+export {
+  EMPTY_BODY_SHA256,
+  canonicalQuery,
+  canonicalString,
+  signRequest,
+  signatureMatches,
+  type SignedRequestParts,
+} from './results-api-signature.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Express } from 'express';
 import request from 'supertest';
 import type { Role } from '@exam/api';
-import { hashPassword } from '@exam/auth';
+import { hashPassword, signRequest } from '@exam/auth';
 import { createPrismaClient, type PrismaClient } from '@exam/db';
 import { createLogger } from '@exam/http';
 import { FileSmsSender } from '@exam/notify';
@@ -29,7 +29,6 @@ import {
 import { buildIdentityApp } from '../../../apps/identity-service/src/app.js';
 import { startMaterialTestApp } from '../../../apps/material-service/src/test-app.js';
 import { buildNotificationApp } from '../../../apps/notification-service/src/app.js';
-import { signRequest } from '../../../apps/review-service/src/results-api-signature.js';
 import { startReviewTestApp } from '../../../apps/review-service/src/test-app.js';
 import type { RawRequest } from './client.js';
 import type { Hints } from './zod-inputs.js';
