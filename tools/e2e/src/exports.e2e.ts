@@ -109,6 +109,9 @@ describe('district admin: 结果导出', () => {
       // the screen on a phone
       await page.setViewportSize({ width: 375, height: 800 });
       await page.getByTestId('export-kind').getByText('审核结果').click();
+      // antd's Segmented slides a thumb from the option's old position (measured at 1366 px) to the new one;
+      // measure the page once that transient element is gone, not mid-slide
+      await page.locator('.ant-segmented-thumb').first().waitFor({ state: 'detached' });
       await shot(page, 'exports-375');
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow).toBeLessThanOrEqual(0);
