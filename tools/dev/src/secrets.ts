@@ -7,9 +7,12 @@ export interface DevSecrets {
   ID_HASH_KEY: string;
   /** the registration system's launch-link key ring (`dev1:<base64>`): identity verifies, the stand-in signs */
   LAUNCH_LINK_KEYS: string;
+  /** the stand-in registration system's results-API secret (base64): review-service knows it as client `regsys-dev` */
+  RESULTS_API_SECRET: string;
 }
 
 const newLaunchLinkKeys = () => `dev1:${randomBytes(32).toString('base64')}`;
+const newSecret = () => randomBytes(32).toString('base64');
 
 /**
  * Development keys, made once per data directory and kept beside the data (mode 0600), so that
@@ -18,13 +21,19 @@ const newLaunchLinkKeys = () => `dev1:${randomBytes(32).toString('base64')}`;
 export function loadOrCreateDevSecrets(dataDir: string, env: NodeJS.ProcessEnv = process.env): DevSecrets {
   const file = join(dataDir, 'dev-secrets.json');
   if (env.ID_ENC_KEY && env.ID_HASH_KEY) {
-    return { ID_ENC_KEY: env.ID_ENC_KEY, ID_HASH_KEY: env.ID_HASH_KEY, LAUNCH_LINK_KEYS: env.LAUNCH_LINK_KEYS || newLaunchLinkKeys() };
+    return {
+      ID_ENC_KEY: env.ID_ENC_KEY,
+      ID_HASH_KEY: env.ID_HASH_KEY,
+      LAUNCH_LINK_KEYS: env.LAUNCH_LINK_KEYS || newLaunchLinkKeys(),
+      RESULTS_API_SECRET: newSecret(),
+    };
   }
   if (existsSync(file)) {
     const kept = JSON.parse(readFileSync(file, 'utf8')) as Partial<DevSecrets>;
-    // a data directory from before the launch link: its key is added once, the ID-number keys stay
-    if (!kept.LAUNCH_LINK_KEYS) {
-      kept.LAUNCH_LINK_KEYS = newLaunchLinkKeys();
+    // a data directory from before the launch link or the results API: the new keys are added once, the ID-number keys stay
+    if (!kept.LAUNCH_LINK_KEYS || !kept.RESULTS_API_SECRET) {
+      kept.LAUNCH_LINK_KEYS ||= newLaunchLinkKeys();
+      kept.RESULTS_API_SECRET ||= newSecret();
       writeFileSync(file, JSON.stringify(kept, null, 2), { mode: 0o600 });
     }
     if (env.LAUNCH_LINK_KEYS) kept.LAUNCH_LINK_KEYS = env.LAUNCH_LINK_KEYS;
@@ -35,6 +44,7 @@ export function loadOrCreateDevSecrets(dataDir: string, env: NodeJS.ProcessEnv =
     ID_ENC_KEY: randomBytes(32).toString('base64'),
     ID_HASH_KEY: randomBytes(32).toString('base64'),
     LAUNCH_LINK_KEYS: env.LAUNCH_LINK_KEYS || newLaunchLinkKeys(),
+    RESULTS_API_SECRET: newSecret(),
   };
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;

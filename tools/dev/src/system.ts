@@ -12,6 +12,7 @@ import { FsBlobStorage } from '@exam/storage';
 import { loadIdKeyring } from '@exam/auth';
 import { seedDemoReview } from './demo-review.js';
 import { seedDemo, type SeedResult } from './seed.js';
+import { DEMO_DISTRICT } from './demo-data.js';
 import { startRegistrationStandIn } from '../../registration-stand-in/src/stand-in.js';
 
 export const DEFAULT_PORTS = {
@@ -165,9 +166,17 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     // Who holds which key (docs/ARCHITECTURE.md, "Personal data at rest"): identity the look-up hash key only;
     // material and review the ID-number keyring (to decrypt: masked display, the audited reveal); the roster worker
     // both (it writes imported candidates); the other workers and notification none. '' = unset, which also blanks a key inherited from this process's environment.
-    const noKeys = { ID_ENC_KEY: '', ID_ENC_KEYS: '', ID_ENC_KEY_CURRENT: '', ID_HASH_KEY: '', LAUNCH_LINK_KEYS: '' };
+    // review also knows the stand-in registration system as a results-API client (docs/INTEGRATION.md §2).
+    const noKeys = { ID_ENC_KEY: '', ID_ENC_KEYS: '', ID_ENC_KEY_CURRENT: '', ID_HASH_KEY: '', LAUNCH_LINK_KEYS: '', RESULTS_API_CLIENTS: '' };
+    const resultsClient = { keyId: 'regsys-dev', secret: secrets.RESULTS_API_SECRET };
     const keysOf = (p: (typeof SERVICES)[number] | 'workers'): Record<string, string> =>
-      p === 'identity' ? { ...noKeys, ID_HASH_KEY: secrets.ID_HASH_KEY, LAUNCH_LINK_KEYS: secrets.LAUNCH_LINK_KEYS } : p === 'material' || p === 'review' ? { ...noKeys, ...idEncEnv } : noKeys;
+      p === 'identity'
+        ? { ...noKeys, ID_HASH_KEY: secrets.ID_HASH_KEY, LAUNCH_LINK_KEYS: secrets.LAUNCH_LINK_KEYS }
+        : p === 'review'
+          ? { ...noKeys, ...idEncEnv, RESULTS_API_CLIENTS: `${resultsClient.keyId}:${resultsClient.secret}:${DEMO_DISTRICT.code}` }
+          : p === 'material'
+            ? { ...noKeys, ...idEncEnv }
+            : noKeys;
     // each one restarted with backoff when it crashes (processes.ts supervise), logging which and when
     const procs: SupervisedProcess[] = [];
     stops.push(async () => {
@@ -211,12 +220,14 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     });
     stops.push(shell.close);
 
-    // 8. The registration system's stand-in: its 【上传相关材料】 signs a launch link with the development key
+    // 8. The registration system's stand-in: its 【上传相关材料】 signs a launch link with the development key, and
+    //    its 审核结果回传 page calls the results API through the gateway with a signed request
     const standIn = await startRegistrationStandIn({
       port: ports.registration,
       databaseUrl,
       launchLinkKeys: secrets.LAUNCH_LINK_KEYS,
       shellPort: ports.shell,
+      resultsApi: { baseUrl: `http://127.0.0.1:${ports.shell}`, keyId: resultsClient.keyId, secret: Buffer.from(resultsClient.secret, 'base64') },
     });
     stops.push(standIn.close);
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npm test`: every check and every test, in the order that fails fastest.
 //   1. lint + typecheck (the whole repo at once: one eslint, two tsc programs, side by side)   2. build (bundles and the four front ends)
-//   3. unit + integration tests (vitest; real Postgres and Redis)   4. browser tests (playwright-core + chromium)
+//   3. unit + integration tests (vitest; real Postgres and Redis): two files at a time, then the fault tests and the
+//      route fuzzer alone (they time outages and restarts; vitest.config.ts EXAM_TEST_GROUP)
+//   4. browser tests (playwright-core + chromium)
 // Needs PostgreSQL at TEST_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test) and Redis at REDIS_URL
 // (default redis://127.0.0.1:6379). `npm test -- --quick` skips the browser tests.
 import { spawn, spawnSync } from 'node:child_process';
@@ -94,16 +96,18 @@ const steps = [
     },
   ],
   ['build', [nx, 'run-many', '-t', 'build', '--output-style=stream-without-prefixes', ...nxCache]],
-  ['unit + integration tests', [vitest, 'run']],
+  // each test file has its own database and Redis prefix, so two run side by side (one per core)
+  ['unit + integration tests', [vitest, 'run', '--maxWorkers=2'], { EXAM_TEST_GROUP: 'parallel' }],
+  ['fault tests and route fuzz (one file at a time)', [vitest, 'run', '--maxWorkers=1'], { EXAM_TEST_GROUP: 'serial' }],
 ];
 if (!quick && existsSync(join(root, 'tools/e2e/vitest.config.ts'))) {
   steps.push(['browser tests', [vitest, 'run', '--config', 'tools/e2e/vitest.config.ts']]);
 }
 const started = Date.now();
-for (const [name, args] of steps) {
+for (const [name, args, extraEnv] of steps) {
   const t0 = Date.now();
   console.log(`\n▶ ${name}`);
-  const r = typeof args === 'function' ? await args() : spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env });
+  const r = typeof args === 'function' ? await args() : spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...env, ...extraEnv } });
   console.log(`■ ${name}: ${r.status === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   if (r.status !== 0) process.exit(r.status ?? 1);
 }

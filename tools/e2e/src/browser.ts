@@ -47,14 +47,79 @@ export async function launchBrowser(viewport = { width: 390, height: 844 }, phon
  * A staff login also goes through its second factor: on the first login of the run it binds the authenticator
  * (reads the secret shown under the QR code, confirms with a code, continues past the recovery codes) and
  * remembers the secret; later logins answer the 动态验证码 step with a fresh code.
+ *
+ * A staff account that already logged in during this run (in any file, any browser) takes up its session again
+ * when the server still accepts it, and lands where that login landed: the server takes each 30-second code once,
+ * so fresh logins of one account wait for the next code (up to 30 s each). The login screens themselves are tested
+ * by account-security.e2e.ts and walking-skeleton.e2e.ts; `{ fresh: true }` always goes through them.
  */
-export async function login(page: Page, base: string, kind: 'candidate' | 'staff', account: string, password: string) {
+export async function login(
+  page: Page,
+  base: string,
+  kind: 'candidate' | 'staff',
+  account: string,
+  password: string,
+  options: { fresh?: boolean } = {},
+) {
+  if (kind === 'staff' && !options.fresh && (await resumeStaffSession(page, base, account))) return;
   await page.goto(`${base}/login`);
   await page.getByRole('tab', { name: kind === 'candidate' ? '考生登录' : '工作人员登录' }).click();
   await page.getByLabel(kind === 'candidate' ? '报名号' : '用户名').fill(account);
   await page.getByLabel('密码').fill(password);
   await page.getByRole('button', { name: '登录', exact: true }).click();
-  if (kind === 'staff') await completeStaffLogin(page, base, account);
+  if (kind === 'staff') {
+    await completeStaffLogin(page, base, account);
+    await keepStaffSession(page, base, account);
+  }
+}
+
+interface KeptSession {
+  cookies: Awaited<ReturnType<BrowserContext['cookies']>>;
+  landing: string;
+}
+
+function sessionsFile(): string | null {
+  try {
+    return join(inject('e2eSystem').dataDir, 'e2e-staff-sessions.json');
+  } catch {
+    return null;
+  }
+}
+const memorySessions: Record<string, KeptSession> = {};
+
+function readSessions(): Record<string, KeptSession> {
+  const file = sessionsFile();
+  if (!file) return memorySessions;
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, KeptSession>) : {};
+}
+
+function writeSessions(sessions: Record<string, KeptSession>): void {
+  const file = sessionsFile();
+  if (file) writeFileSync(file, JSON.stringify(sessions));
+}
+
+async function keepStaffSession(page: Page, base: string, username: string) {
+  const sessions = readSessions();
+  sessions[accountKey(base, username)] = { cookies: await page.context().cookies(base), landing: page.url() };
+  writeSessions(sessions);
+}
+
+/** Puts the account's kept session cookies into this browser and opens its landing page, if the server still knows the session. */
+async function resumeStaffSession(page: Page, base: string, username: string): Promise<boolean> {
+  const kept = readSessions()[accountKey(base, username)];
+  if (!kept) return false;
+  await page.context().addCookies(kept.cookies);
+  const me = await page.request.get(`${base}/api/identity/me`);
+  const who = me.ok() ? ((await me.json()) as { user?: { username?: string } }) : null;
+  if (who?.user?.username !== username) {
+    const sessions = readSessions();
+    delete sessions[accountKey(base, username)];
+    writeSessions(sessions);
+    await page.context().clearCookies();
+    return false;
+  }
+  await page.goto(kept.landing);
+  return true;
 }
 
 const TOTP_PERIOD = 30;

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPrismaClient, type PrismaClient } from '@exam/db';
-import { buildLaunchUrl, parseLaunchKeys } from '@exam/auth';
+import type { ResultsPage } from '@exam/api';
+import { EMPTY_BODY_SHA256, buildLaunchUrl, parseLaunchKeys, signRequest } from '@exam/auth';
 import { CANDIDATE_TYPE_LABELS, type CandidateType } from '@exam/domain';
 
 export interface StandInOptions {
@@ -16,6 +17,11 @@ export interface StandInOptions {
   shellPort: number;
   /** seconds a link lives (default 300) */
   lifetimeSeconds?: number;
+  /**
+   * The results API as the registration system calls it (docs/INTEGRATION.md §2): the gateway's origin, and this
+   * client's key id and secret (one entry of review-service's RESULTS_API_CLIENTS). Unset: no 审核结果 page.
+   */
+  resultsApi?: { baseUrl: string; keyId: string; secret: Buffer };
 }
 
 export interface RunningStandIn {
@@ -46,7 +52,7 @@ th{color:#4b5563;font-weight:normal;white-space:nowrap;width:8em}
 .list td,.list th{width:auto}.list a{color:#0b4f8a}
 .btn{display:inline-block;background:#d9480f;color:#fff;border:0;border-radius:4px;padding:10px 22px;font-size:16px;cursor:pointer}
 .btn:hover{background:#b93c0c}.note{font-size:13px;color:#6b7280}.tag{font-size:12px;padding:1px 6px;border-radius:3px;background:#e6f4ea;color:#1e7b34}
-.tag.off{background:#fff4e5;color:#ad5a00}
+.tag.off{background:#fff4e5;color:#ad5a00}.error{color:#b42318}select{font-size:15px;padding:6px;margin:0 8px 8px 0;max-width:100%}
 @media (max-width:600px){main{margin:12px auto}.card{padding:12px}.list .opt{display:none}th{width:6.5em}}
 `;
 
@@ -75,6 +81,7 @@ async function rosterPage(prisma: PrismaClient): Promise<string> {
     '报名系统（模拟）· 考生名单',
     `<div class="card"><h2>选择考生（演示名单）</h2>
 <p class="note">真实报名系统中考生登录后直接看到自己的报名信息；这里从演示名单中选一位考生。“审核系统账号”一列是本审核系统中的激活状态，仅为演示提示。</p>
+<p class="note">考区发布审核结果后，报名系统通过结果接口取回：<a href="/results">审核结果回传</a></p>
 <table class="list"><thead><tr><th>报名号</th><th>姓名</th><th class="opt">考生类型</th><th class="opt">报考考点</th><th>审核系统账号</th></tr></thead>
 <tbody>${items || '<tr><td colspan="5">名单为空</td></tr>'}</tbody></table></div>`,
   );
@@ -97,6 +104,76 @@ ${row('报考考点', c.site.name)}${row('工作单位', c.unitName)}${row('手�
 <p class="note">点击后将跳转到医师资格考试线上审核系统（链接 5 分钟内有效，只能使用一次）。</p>
 <p class="note"><a href="/">返回名单</a></p></div>`,
   );
+}
+
+const RESULTS_PATH = '/api/review/v1/results';
+const MAX_RESULT_PAGES = 200; // 200 × 1000 rows: far beyond a district; stops a cursor that never ends
+
+/** One signed GET of the results API, exactly as docs/INTEGRATION.md §2 tells the registration system to sign it. */
+async function fetchResultsPage(api: NonNullable<StandInOptions['resultsApi']>, examYear: string, cursor: string | null) {
+  const query = new URLSearchParams({ examYear, limit: '1000', ...(cursor ? { cursor } : {}) }).toString();
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const nonce = randomBytes(16).toString('hex');
+  const signature = signRequest(api.secret, { method: 'GET', path: RESULTS_PATH, rawQuery: query, timestamp, nonce, bodySha256: EMPTY_BODY_SHA256 });
+  const res = await fetch(`${api.baseUrl}${RESULTS_PATH}?${query}`, {
+    headers: { 'x-key-id': api.keyId, 'x-timestamp': timestamp, 'x-nonce': nonce, 'x-signature': signature },
+    signal: AbortSignal.timeout(15_000),
+  });
+  const body = (await res.json().catch(() => null)) as (ResultsPage & { error?: { code?: string; message?: string } }) | null;
+  if (!res.ok || !body || body.error) {
+    const message = body?.error?.message ?? `HTTP ${res.status}`;
+    throw new Error(body?.error?.code ? `${message}（${body.error.code}）` : message);
+  }
+  return body;
+}
+
+/** Every published result of a year, page after page (nextCursor), as the registration system would collect them. */
+export async function fetchAllResults(api: NonNullable<StandInOptions['resultsApi']>, examYear: string) {
+  const first = await fetchResultsPage(api, examYear, null);
+  const items = [...first.items];
+  let cursor = first.nextCursor;
+  let pages = 1;
+  while (cursor && pages < MAX_RESULT_PAGES) {
+    const next = await fetchResultsPage(api, examYear, cursor);
+    items.push(...next.items);
+    cursor = next.nextCursor;
+    pages += 1;
+  }
+  return { examYear: first.examYear, lastPublishedAt: first.lastPublishedAt, items, pages };
+}
+
+const beijing = (iso: string) =>
+  new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23' }).format(new Date(iso));
+
+async function resultsPage(prisma: PrismaClient, api: StandInOptions['resultsApi'], yr: string | null): Promise<string> {
+  const years = await prisma.examYear.findMany({ select: { code: true, name: true }, orderBy: [{ uploadStart: 'desc' }] });
+  const options = years
+    .map((y) => `<option value="${esc(y.code)}"${y.code === yr ? ' selected' : ''}>${esc(y.name)}（${esc(y.code)}）</option>`)
+    .join('');
+  const form = `<form method="get" action="/results"><label>考试年度 <select name="yr" aria-label="考试年度">${options}</select></label>
+<button class="btn" type="submit">获取审核结果</button></form>
+<p class="note">报名系统用签名请求调用审核系统的结果接口（GET ${RESULTS_PATH}，见 docs/INTEGRATION.md §2），逐页取回已发布的最终结果。</p>`;
+  let result = '';
+  if (!api) {
+    result = '<p>未配置结果接口的密钥（RESULTS_API_CLIENTS），无法获取。</p>';
+  } else if (yr) {
+    try {
+      const got = await fetchAllResults(api, yr);
+      const rows = got.items
+        .map(
+          (r) => `<tr><td>${esc(r.registrationNo)}</td><td>${esc(r.name)}</td><td data-result="${esc(r.result)}">${esc(r.resultLabel)}</td>
+<td>${esc(r.reason ?? '—')}</td><td class="opt">${esc(beijing(r.decidedAt))}</td></tr>`,
+        )
+        .join('');
+      result = got.lastPublishedAt
+        ? `<p data-testid="results-summary">${esc(got.examYear.name)}：共 ${got.items.length} 条已发布结果（${got.pages} 页），最近发布于 ${esc(beijing(got.lastPublishedAt))}</p>
+<table class="list" data-testid="results-table"><thead><tr><th>报名号</th><th>姓名</th><th>审核结果</th><th>原因</th><th class="opt">决定时间</th></tr></thead><tbody>${rows}</tbody></table>`
+        : `<p data-testid="results-summary">${esc(got.examYear.name)}：考区尚未发布审核结果。</p>`;
+    } catch (e) {
+      result = `<p class="error" data-testid="results-error">获取失败：${esc(e instanceof Error ? e.message : String(e))}</p>`;
+    }
+  }
+  return page('报名系统（模拟）· 审核结果', `<div class="card"><h2>审核结果回传</h2>${form}${result}<p class="note"><a href="/">返回名单</a></p></div>`);
 }
 
 async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
@@ -126,6 +203,10 @@ export async function startRegistrationStandIn(opts: StandInOptions): Promise<Ru
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://stand-in');
       if (req.method === 'GET' && url.pathname === '/') return send(res, 200, await rosterPage(prisma));
+      if (req.method === 'GET' && url.pathname === '/results') {
+        const yr = url.searchParams.get('yr');
+        return send(res, 200, await resultsPage(prisma, opts.resultsApi, yr && /^[A-Za-z0-9_-]{1,16}$/.test(yr) ? yr : null));
+      }
       const m = /^\/candidate\/([^/]{1,32})\/([^/]{1,64})$/.exec(url.pathname);
       if (req.method === 'GET' && m) {
         const html = await candidatePage(prisma, decodeURIComponent(m[1]!), decodeURIComponent(m[2]!));
