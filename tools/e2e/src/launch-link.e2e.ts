@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, logout } from './browser.js';
 import { documentPhoto } from './phone-photos.js';
+import { launchFromStandIn } from './journey-steps.js';
 import { smsCode } from './sms-sink.js';
 import { E2E_CANDIDATES, startTestSystem } from './system-fixture.js';
 
@@ -24,17 +25,6 @@ async function shot(page: Page, name: string) {
     await page.screenshot({ path: join(SHOTS, `launch-${name}-${width}.png`), fullPage: true });
   }
   if (size) await page.setViewportSize(size);
-}
-
-/** On the stand-in: pick the candidate from the roster, press 【上传相关材料】; answers the launch link the browser opened. */
-async function launchFromStandIn(page: Page, sys: Sys, registrationNo: string, name: string): Promise<string> {
-  await page.goto(sys.registrationUrl);
-  await page.getByRole('link', { name: registrationNo, exact: true }).click();
-  await page.getByText('报名信息').waitFor();
-  expect(await page.getByRole('table').first().innerText()).toContain(name);
-  const opened = page.waitForRequest((r) => r.isNavigationRequest() && new URL(r.url()).pathname === '/launch');
-  await page.getByRole('button', { name: '【上传相关材料】' }).click();
-  return (await opened).url();
 }
 
 describe('hand-over from the registration system: the signed launch link', () => {
@@ -60,7 +50,7 @@ describe('hand-over from the registration system: the signed launch link', () =>
     await page.getByRole('button', { name: '【上传相关材料】' }).waitFor();
     await shot(page, 'stand-in-candidate');
 
-    const link = await launchFromStandIn(page, sys, candidate.registrationNo, candidate.name);
+    const link = await launchFromStandIn(page, sys.registrationUrl, candidate.registrationNo, candidate.name);
     const url = new URL(link);
     expect(url.port).toBe(String(sys.ports.shell));
     expect([...url.searchParams.keys()].sort()).toEqual(['exp', 'kid', 'nonce', 'rn', 'sig', 'v', 'yr']);
@@ -102,7 +92,7 @@ describe('hand-over from the registration system: the signed launch link', () =>
     const candidate = sys.seed.candidates[MINE.activate]!;
     expect(candidate.activated).toBe(false);
     const page = await browser.newPage();
-    await launchFromStandIn(page, sys, candidate.registrationNo, candidate.name);
+    await launchFromStandIn(page, sys.registrationUrl, candidate.registrationNo, candidate.name);
 
     // 账号激活 with the 报名号 filled in, and no session yet
     await page.waitForURL(/\/activate$/);

@@ -2,62 +2,14 @@
 // a candidate submits → the site reviewer returns one image with a reason → the candidate sees why and until when,
 // replaces exactly that image and submits again → the district reviewer sees the site's mark and approves; a second
 // dossier is proposed for rejection and rejected; results are published; each candidate sees the result only then.
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
-import type { DossierResponse } from '@exam/api';
+import type { BrowserContext } from 'playwright-core';
 import { DEMO_PASSWORDS } from '@exam/dev-tools';
 import { launchBrowser, login, logout } from './browser.js';
+import { documentPhoto, dossierOf, leftDossier, submit, uploadViaPage, waitAllReady } from './journey-steps.js';
 import { E2E_CANDIDATES, startTestSystem } from './system-fixture.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
-
-/** A phone-like photo of a document (each `n` a different one), well under 200 KB. */
-async function documentPhoto(n: number): Promise<Buffer> {
-  const lines = Array.from({ length: 10 }, (_, i) => `<rect x="${60 + ((n * 41 + i * 17) % 120)}" y="${80 + i * 36}" width="${300 + ((n * 67 + i * 29) % 300)}" height="14" fill="#333"/>`);
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="900" height="600"><rect width="100%" height="100%" fill="#efe9dc"/>${lines.join('')}</svg>`;
-  return sharp(Buffer.from(svg)).jpeg({ quality: 80 }).toBuffer();
-}
-
-/** The candidate's dossier as the page's own API client sees it (same origin, same session). */
-const dossierOf = (page: Page) => page.evaluate(async () => (await fetch('/api/material/dossier')).json() as Promise<DossierResponse>);
-
-/** Uploads one image through the same API the 上传 dialog calls (the dialog itself is covered by the walking skeleton). */
-async function uploadViaPage(page: Page, categoryCode: string, bytes: Buffer): Promise<void> {
-  const status = await page.evaluate(
-    async ({ categoryCode, b64 }) => {
-      const csrf = document.cookie.split('; ').find((c) => c.startsWith('exam_csrf='))?.split('=')[1] ?? '';
-      const form = new FormData();
-      form.set('categoryCode', categoryCode);
-      form.set('file', new Blob([Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0))], { type: 'image/jpeg' }), 'photo.jpg');
-      return (await fetch('/api/material/images', { method: 'POST', body: form, headers: { 'x-csrf-token': decodeURIComponent(csrf) } })).status;
-    },
-    { categoryCode, b64: bytes.toString('base64') },
-  );
-  expect(status).toBe(201);
-}
-
-async function waitAllReady(page: Page): Promise<DossierResponse> {
-  for (let i = 0; i < 240; i++) {
-    const d = await dossierOf(page);
-    if (d.categories.every((c) => c.images.every((img) => img.state === 'READY'))) return d;
-    await page.waitForTimeout(250);
-  }
-  throw new Error('images were not processed in time');
-}
-
-/** 提交审核 and its confirmation; the manual's words follow. */
-/** After a decision the screen moves on — to the next dossier, or back to the list when the queue is empty (the system
- * is shared with the other files, so which one comes next is not this file's to know). */
-async function leftDossier(page: Page, dossierId: string): Promise<void> {
-  await page.waitForURL((url) => !url.pathname.endsWith(`/dossiers/${dossierId}`), { timeout: 20_000 });
-}
-
-async function submit(page: Page): Promise<void> {
-  await page.getByTestId('submit-dossier').click();
-  await page.getByRole('dialog').getByRole('button', { name: '提交审核' }).click();
-  await page.getByText('上报完成，内容已锁定').first().waitFor();
-}
 
 describe('review journey through the shell', () => {
   let sys: Sys;

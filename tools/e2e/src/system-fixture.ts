@@ -65,7 +65,6 @@ export const E2E_CANDIDATES = {
   launchLink: { activated: 10, activate: 40 },
   operations: 30, // logs in only (its login is then found in the audit search)
   notificationPreferences: 35, // mutes optional notices
-  adminYearCatalog: 33, // sees the 示例 image set by the admin and uploads into that category
 } as const;
 
 /**
