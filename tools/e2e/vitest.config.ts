@@ -1,4 +1,15 @@
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/**
+ * Files in name order, everywhere: vitest's default orders by the durations cached from earlier runs, so a fresh clone
+ * (CI) and a developer's checkout would run the shared system's files in different orders.
+ */
+class ByName extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    return [...files].sort((a, b) => a.moduleId.localeCompare(b.moduleId));
+  }
+}
 
 // Browser tests: the whole system started by the same code as `npm start`, driven by
 // playwright-core in Debian's chromium. Run by `npm test` after the build step.
@@ -13,5 +24,6 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 240_000,
     fileParallelism: false,
+    sequence: { sequencer: ByName },
   },
 });

@@ -5,18 +5,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import { DEMO_IN_REVIEW, DEMO_PASSWORDS, DEMO_SITE_PASSED } from '@exam/dev-tools';
 import { launchBrowser, login } from './browser.js';
-import { E2E_CANDIDATES, startOwnTestSystem } from './system-fixture.js';
+import { E2E_CANDIDATES, startTestSystem } from './system-fixture.js';
 
-type Sys = Awaited<ReturnType<typeof startOwnTestSystem>>;
+type Sys = Awaited<ReturnType<typeof startTestSystem>>;
 
 describe('candidate inbox in the shell', () => {
   let sys: Sys;
   let phone: BrowserContext;
   let desk: BrowserContext;
   beforeAll(async () => {
-    // it counts every unread message of its candidate exactly: a system of its own, where no other file's review,
-    // publication or reminder can add one (in the shared run a second message arrived — see the session note)
-    sys = await startOwnTestSystem();
+    // it counts every unread message of its candidate exactly; no other file reviews, publishes or reminds this
+    // candidate (E2E_CANDIDATES), so the shared system serves — a second message would be a duplicate notice
+    sys = await startTestSystem();
     phone = await launchBrowser({ width: 375, height: 812 });
     desk = await launchBrowser({ width: 1366, height: 900 });
   });
@@ -60,7 +60,17 @@ describe('candidate inbox in the shell', () => {
     await expect.poll(async () => view.getAttribute('data-dossier-id'), { timeout: 20_000 }).not.toBe(null);
 
     // the candidate's open page: the badge turns to 1 by itself (polled every 30 s while visible)
-    await expect.poll(async () => button.getAttribute('aria-label'), { timeout: 45_000, interval: 1_000 }).toBe('消息，1 条未读');
+    await expect
+      .poll(async () => button.getAttribute('aria-label'), { timeout: 45_000, interval: 1_000 })
+      .toMatch(/^消息，\d+ 条未读$/);
+    // exactly one: the return's message (any other names itself here)
+    const unread = await page.evaluate(async () => {
+      const res = await fetch('/api/notification/inbox');
+      const body = (await res.json()) as { items: { title: string; readAt: string | null; createdAt: string }[] };
+      return body.items.filter((m) => !m.readAt).map((m) => `${m.createdAt} ${m.title}`);
+    });
+    expect(unread).toHaveLength(1);
+    expect(await button.getAttribute('aria-label')).toBe('消息，1 条未读');
     if (process.env['E2E_SCREENSHOTS']) await page.screenshot({ path: `${process.env['E2E_SCREENSHOTS']}/inbox-badge-375.png` });
     expect(await page.locator('.ant-badge-count').first().textContent()).toBe('1');
 
