@@ -13,39 +13,7 @@ import {
 import { jobIdFor } from '@exam/queue';
 import { eventKeyOfTransition, fanoutTransition, deliverOutbox } from './notify.service.js';
 import { notifyQueueSettings } from './notify-queues.js';
-import { createFixture, seedCandidate, seedYear, waitFor, type Fixture } from './test-fixtures.js';
-
-/** A local SMTP server that answers DATA as `answer(n)` says for the n-th message (null: accept). */
-async function scriptedSmtp(answer: (n: number, to: string) => { code: number; text: string } | null) {
-  const accepted: string[] = [];
-  let n = 0;
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    closeTimeout: 500,
-    onData(stream, session, callback) {
-      stream.on('data', () => undefined);
-      stream.on('end', () => {
-        const to = session.envelope.rcptTo.map((r) => r.address).join(',');
-        const a = answer(++n, to);
-        if (!a) {
-          accepted.push(to);
-          return callback();
-        }
-        callback(Object.assign(new Error(a.text), { responseCode: a.code }));
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as AddressInfo).port;
-  return {
-    accepted,
-    attempts: () => n,
-    sender: createSmtpEmailSender({ url: `smtp://127.0.0.1:${port}`, from: '审核系统 <noreply@exam.local>', maxConnections: 2 }),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
+import { createFixture, scriptedSmtp, seedCandidate, seedYear, waitFor, type Fixture } from './test-fixtures.js';
 
 describe('notification channels (real Postgres, Redis, BullMQ, local SMTP servers, a local fake Aliyun endpoint)', () => {
   let f: Fixture;

@@ -1,6 +1,6 @@
 import { DELIVERY_JOB, type AnyJobHandler, type DeliveryChannel, type JobHandler } from '@exam/queue';
 import type { WorkerDeps } from './deps.js';
-import { deliverOutbox, fanoutPublication, fanoutTransition } from './notify.service.js';
+import { deliverEmailBatch, deliverOutbox, fanoutPublication, fanoutTransition } from './notify.service.js';
 import { fanoutReminder } from './notify-reminder.service.js';
 import { sendSecurityAlert } from './security-alert.service.js';
 
@@ -32,6 +32,12 @@ export function notifyHandlers(deps: WorkerDeps): AnyJobHandler[] {
       },
     },
     deliverHandler(deps, 'EMAIL'),
+    {
+      name: 'notify.deliver-email-batch',
+      async handle({ outboxIds }, ctx) {
+        await deliverEmailBatch(deps, outboxIds, { attemptsMade: ctx.attemptsMade, maxAttempts: ctx.maxAttempts });
+      },
+    },
     deliverHandler(deps, 'SMS'),
     deliverHandler(deps, 'INAPP'),
   ];

@@ -15,11 +15,14 @@ import {
   type TemplateCode,
   type TemplateParams,
 } from '@exam/notify';
-import { DELIVERY_JOB, jobOptionsFor, type DeliveryChannel, type JobProducer } from '@exam/queue';
+import { DELIVERY_JOB, EMAIL_BATCH, jobOptionsFor, type DeliveryChannel, type JobProducer } from '@exam/queue';
 import type { WorkerDeps } from './deps.js';
-import { cancelUnneededReminders, reminderStillNeeded } from './notify-reminder.service.js';
+import { cancelUnneededReminders, remindersNotNeeded, reminderStillNeeded } from './notify-reminder.service.js';
 
 type RecipientType = 'CANDIDATE' | 'UNIT';
+
+/** The Message-ID of an outbox row's mail (what SMTP servers and the provider id column show). */
+const messageIdOf = (outboxId: string) => `<${outboxId}@notify.exam.local>`;
 
 export const eventKeyOfTransition = (transitionId: string) => `transition:${transitionId}`;
 
@@ -132,6 +135,13 @@ async function createOutbox(deps: Pick<WorkerDeps, 'prisma' | 'producer'>, e: Ou
   const rows = await prisma.notificationOutbox.findMany({ where: { eventKey: e.eventKey, status: 'PENDING' }, select: { id: true, channel: true } });
   await queueDeliveries(producer, rows);
   return rows.length;
+}
+
+/** The mails of a district-wide fan-out: one notify.deliver-email-batch job per EMAIL_BATCH rows (deterministic job ids). */
+export async function queueEmailBatches(producer: JobProducer, outboxIds: readonly string[]): Promise<void> {
+  const batches: { outboxIds: string[] }[] = [];
+  for (let i = 0; i < outboxIds.length; i += EMAIL_BATCH) batches.push({ outboxIds: outboxIds.slice(i, i + EMAIL_BATCH) });
+  for (let i = 0; i < batches.length; i += 200) await producer.addBulk('notify.deliver-email-batch', batches.slice(i, i + 200));
 }
 
 /** One delivery job per row, on the queue of the row's channel (bulk, deterministic job ids). */
@@ -258,7 +268,7 @@ export async function deliverOutbox(
           subject: notice.email.subject,
           text: notice.email.text,
           html: notice.email.html,
-          messageId: `<${row.id}@notify.exam.local>`,
+          messageId: messageIdOf(row.id),
         });
         return { provider: 'smtp', providerMessageId: r.messageId };
       });
@@ -287,6 +297,100 @@ export async function deliverOutbox(
       );
     }
   }
+}
+
+/**
+ * A batch of EMAIL rows (notify.deliver-email-batch), by the same rules as deliverOutbox row by row, with one read,
+ * one reminder check, one claim and one status write for the mails that go out together. A row that is not a plain
+ * PENDING mail (already sent or cancelled, in flight, expired, not an email) goes through deliverOutbox on its own.
+ * Each mail's failure decides its own row (retry → PENDING, final → FAILED); when one is worth retrying the job fails
+ * after every other row is recorded, and BullMQ's next attempt takes only the rows still PENDING.
+ */
+export async function deliverEmailBatch(
+  deps: DeliverDeps,
+  outboxIds: readonly string[],
+  attempt: { attemptsMade: number; maxAttempts?: number },
+): Promise<Partial<Record<DeliverOutcome, number>>> {
+  const { prisma, clock } = deps;
+  const counts: Partial<Record<DeliverOutcome, number>> = {};
+  const count = (o: DeliverOutcome) => (counts[o] = (counts[o] ?? 0) + 1);
+  const maxAttempts = attempt.maxAttempts ?? jobOptionsFor('notify.deliver-email-batch').attempts ?? 1;
+  let retry: unknown = null;
+  const now = clock.now();
+  const rows = await prisma.notificationOutbox.findMany({ where: { id: { in: [...outboxIds] } } });
+  const plain: NotificationOutbox[] = [];
+  for (const row of rows) {
+    const isPlain = row.channel === 'EMAIL' && row.status === 'PENDING' && !!row.address && !(row.expiresAt && row.expiresAt.getTime() <= now.getTime());
+    if (isPlain) {
+      plain.push(row);
+      continue;
+    }
+    try {
+      count(await deliverOutbox(deps, row.id, { attemptsMade: attempt.attemptsMade, maxAttempts, channel: 'EMAIL' }));
+    } catch (err) {
+      retry ??= err;
+    }
+  }
+  // reminders are checked again right before they go out (one query for the batch)
+  const notNeeded = await remindersNotNeeded(deps, plain);
+  const ready: { row: NotificationOutbox; notice: RenderedNotice }[] = [];
+  for (const row of plain) {
+    if (notNeeded.has(row.id)) {
+      if (await finish(deps, row.id, 'PENDING', { status: 'CANCELLED', reason: 'NOT_NEEDED' })) count('not-needed');
+      continue;
+    }
+    try {
+      if (!isTemplateCode(row.templateCode)) throw new Error(`unknown template ${row.templateCode}`);
+      ready.push({ row, notice: renderNotice(row.templateCode, row.params as unknown as TemplateParams) });
+    } catch (err) {
+      await finish(deps, row.id, 'PENDING', { status: 'FAILED', reason: 'TEMPLATE_ERROR', lastError: errorText(err) });
+      count('failed');
+    }
+  }
+  const claimed = new Set(
+    (
+      await prisma.notificationOutbox.updateManyAndReturn({
+        where: { id: { in: ready.map((r) => r.row.id) }, status: 'PENDING' },
+        data: { status: 'SENDING', lastAttemptAt: now, attempts: { increment: 1 } },
+        select: { id: true },
+      })
+    ).map((r) => r.id),
+  );
+  const sent: string[] = [];
+  await Promise.all(
+    ready.map(async ({ row, notice }) => {
+      if (!claimed.has(row.id)) return void count('skipped'); // another run took it
+      try {
+        await deps.email.send({ to: row.address!, subject: notice.email.subject, text: notice.email.text, html: notice.email.html, messageId: messageIdOf(row.id) });
+        sent.push(row.id);
+      } catch (err) {
+        const o = outcomeOfFailure(err, { attemptsMade: attempt.attemptsMade, maxAttempts });
+        if (o.fallback) {
+          await fallBackToInapp(deps, row, 'SENDING', o.reason, errorText(err));
+          return void count('fell-back');
+        }
+        await finish(deps, row.id, 'SENDING', { status: o.status, reason: o.reason, lastError: errorText(err) });
+        count('failed');
+        if (o.rethrow) retry ??= err;
+      }
+    }),
+  );
+  // the mails are out: record them, riding out a short database hiccup (rows left SENDING would end in doubt)
+  for (let i = 0; sent.length; i++) {
+    try {
+      const at = clock.now();
+      await prisma.$executeRaw`UPDATE "NotificationOutbox" SET status = 'SENT', "sentAt" = ${at}, provider = 'smtp',
+        "providerMessageId" = '<' || id::text || '@notify.exam.local>', reason = NULL, "lastError" = NULL, "updatedAt" = ${at}
+        WHERE id = ANY(${sent}::uuid[]) AND status = 'SENDING'`;
+      break;
+    } catch (err) {
+      if (i >= 2) throw err;
+      await new Promise((r) => setTimeout(r, 500 * (i + 1)));
+    }
+  }
+  if (sent.length) counts.sent = (counts.sent ?? 0) + sent.length;
+  if (retry) throw retry;
+  return counts;
 }
 
 /** A conditional status change (only from `from`): a concurrent run that already moved the row is left alone. */

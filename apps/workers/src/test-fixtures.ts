@@ -1,4 +1,6 @@
 // Shared set-up of the workers' integration tests: a fresh Postgres database, a unique Redis prefix, a temporary
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
 // blob store, a mail sink and an SMS file sink. Imported by *.test.ts only (never by main.ts).
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -191,4 +193,36 @@ export async function seedImage(
       ...(extra.processAttempts ? { processAttempts: extra.processAttempts } : {}),
     },
   });
+}
+
+/** A local SMTP server that answers DATA as `answer(n)` says for the n-th message (null: accept). */
+export async function scriptedSmtp(answer: (n: number, to: string) => { code: number; text: string } | null) {
+  const accepted: string[] = [];
+  let n = 0;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    closeTimeout: 500,
+    onData(stream, session, callback) {
+      stream.on('data', () => undefined);
+      stream.on('end', () => {
+        const to = session.envelope.rcptTo.map((r) => r.address).join(',');
+        const a = answer(++n, to);
+        if (!a) {
+          accepted.push(to);
+          return callback();
+        }
+        callback(Object.assign(new Error(a.text), { responseCode: a.code }));
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as AddressInfo).port;
+  return {
+    accepted,
+    attempts: () => n,
+    sender: createSmtpEmailSender({ url: `smtp://127.0.0.1:${port}`, from: '审核系统 <noreply@exam.local>', maxConnections: 2 }),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

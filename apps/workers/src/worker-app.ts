@@ -2,7 +2,7 @@ import { loadIdKeyring } from '@exam/auth';
 import { loadConfig } from '@exam/config';
 import { createPrismaClient } from '@exam/db';
 import { createLogger, pgReadiness, redisReadiness, refuseDemoDataInProduction } from '@exam/http';
-import { DEV_SMTP_URL, SMS_ENV_KEYS, createSmsQuota, createSmsSender, createSmtpEmailSender, type EmailSender } from '@exam/notify';
+import { DEV_SMTP_URL, SMS_ENV_KEYS, createSmsQuota, createSmsSender, createSmtpEmailSender, pacedEmailSender, type EmailSender } from '@exam/notify';
 import { createJobProducer, createRedisConnection } from '@exam/queue';
 import { rosterIdWriter } from '@exam/roster';
 import { STORAGE_ENV_KEYS, createBlobStorage, describeBlobStorage } from '@exam/storage';
@@ -81,7 +81,8 @@ export async function startWorkerApp(env: Record<string, string | undefined> = p
     storage: createBlobStorage(config),
     producer,
     clock: systemClock,
-    email: metrics.countDeliveries('EMAIL', email),
+    // NOTIFY_EMAIL_PER_SECOND counts mails across every worker process, whatever job carried them
+    email: metrics.countDeliveries('EMAIL', pacedEmailSender(email, { redis: producerConnection, prefix: config.QUEUE_PREFIX, perSecond: config.NOTIFY_EMAIL_PER_SECOND })),
     sms: metrics.countDeliveries('SMS', sms),
     smsQuota: createSmsQuota({ redis: producerConnection, prefix: config.QUEUE_PREFIX }),
     logger,

@@ -5,6 +5,7 @@ export * from './email.js';
 export * from './sms.js';
 export * from './aliyun-sms.js';
 export * from './sms-quota.js';
+export * from './email-pacer.js';
 export * from './sms-config.js';
 export * from './receipts.js';
 export * from './reminders.js';

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * The queues. Frozen: adding one is a code change reviewed with its worker. `notify` creates the outbox rows (fan-out)
  * and mails the security alerts; each delivery channel has its own queue, so each has its own rate limiter and a
@@ -31,6 +33,12 @@ export interface JobPayloads {
   'notify.fanout': { transitionId: string };
   /** deliver one outbox row of channel EMAIL (queue notify-email) */
   'notify.deliver-email': { outboxId: string };
+  /**
+   * deliver up to EMAIL_BATCH outbox rows of channel EMAIL in one job (queue notify-email): a fan-out to a whole
+   * district (a reminder) queues its mails this way — one claim, one status write and one job per batch instead of per
+   * mail; each mail is still paced by NOTIFY_EMAIL_PER_SECOND and its row still decides its own retries
+   */
+  'notify.deliver-email-batch': { outboxIds: string[] };
   /** deliver one outbox row of channel SMS (queue notify-sms) */
   'notify.deliver-sms': { outboxId: string };
   /** deliver one outbox row of channel INAPP (queue notify-inapp) */
@@ -57,6 +65,7 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = Object.freeze({
   'deadline.audit-retention': 'deadline',
   'notify.fanout': 'notify',
   'notify.deliver-email': 'notify-email',
+  'notify.deliver-email-batch': 'notify-email',
   'notify.deliver-sms': 'notify-sms',
   'notify.deliver-inapp': 'notify-inapp',
   'notify.publication': 'notify',
@@ -64,6 +73,9 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = Object.freeze({
   'notify.reminder': 'notify',
   'roster.import': 'roster',
 });
+
+/** Mails per notify.deliver-email-batch job. */
+export const EMAIL_BATCH = 50;
 
 /** The job that delivers an outbox row of each channel. */
 export const DELIVERY_JOB = Object.freeze({
@@ -81,12 +93,15 @@ export function jobsOfQueue(queue: QueueName): JobName[] {
 
 /**
  * Deterministic job id: the same logical job enqueued twice is one job.
- * BullMQ forbids ':' in custom ids, so parts are joined with '__'.
+ * BullMQ forbids ':' in custom ids, so parts are joined with '__'; a list of ids (a batch) is its SHA-256, shortened.
  */
 export function jobIdFor<N extends JobName>(name: N, payload: JobPayloads[N]): string {
   const parts = Object.keys(payload)
     .sort()
-    .map((k) => String((payload as Record<string, unknown>)[k]));
+    .map((k) => {
+      const v = (payload as Record<string, unknown>)[k];
+      return Array.isArray(v) ? createHash('sha256').update(v.join(',')).digest('hex').slice(0, 32) : String(v);
+    });
   return [name, ...parts].join('__');
 }
 

@@ -16,6 +16,7 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
  */
 export const JOB_OPTIONS: Readonly<Partial<Record<JobName, JobsOptions>>> = Object.freeze({
   'notify.deliver-email': { attempts: 8, backoff: { type: 'exponential', delay: 15_000 } },
+  'notify.deliver-email-batch': { attempts: 8, backoff: { type: 'exponential', delay: 15_000 } },
   'notify.deliver-sms': { attempts: 8, backoff: { type: 'exponential', delay: 15_000 } },
 });
 
