@@ -58,6 +58,16 @@ describe('producer (real Redis)', () => {
     expect(jobIdFor('image.process', { imageId: 'img-1' })).toBe('image.process__img-1');
   });
 
+  it('names a batch of mails by a short hash of its ids: the same batch is one job, another batch another', async () => {
+    const ids = Array.from({ length: 50 }, (_, i) => `0193a0c0-0000-7000-8000-${String(i).padStart(12, '0')}`);
+    const id = jobIdFor('notify.deliver-email-batch', { outboxIds: ids });
+    expect(id).toMatch(/^notify\.deliver-email-batch__[0-9a-f]{32}$/);
+    expect(jobIdFor('notify.deliver-email-batch', { outboxIds: [...ids] })).toBe(id);
+    expect(jobIdFor('notify.deliver-email-batch', { outboxIds: ids.slice(1) })).not.toBe(id);
+    await producer.addBulk('notify.deliver-email-batch', [{ outboxIds: ids }, { outboxIds: ids }, { outboxIds: ids.slice(1) }]);
+    expect((await producer.queue('notify-email').getJobCounts('waiting')).waiting).toBe(2);
+  });
+
   it('delivers the typed payload to a worker under the run prefix', async () => {
     const seen: unknown[] = [];
     const worker = new Worker('image', async (job) => void seen.push([job.name, job.data]), { connection: wconn, prefix });
