@@ -5,6 +5,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { DEMO_PASSWORDS } from '@exam/dev-tools';
 import { ROSTER_HEADERS, badRosterRows, rosterRow } from '@exam/testing';
 import { launchBrowser, login, logout } from './browser.js';
+import { pick } from './journey-steps.js';
 import { startTestSystem } from './system-fixture.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
@@ -30,11 +31,6 @@ function rosterCsv(): string {
   return `\uFEFF${rows.map((r) => r.join(',')).join('\r\n')}\r\n`;
 }
 
-/** Picks `option` in the antd Select labelled `label` inside `scope`. */
-async function pick(page: Page, scope: ReturnType<Page['locator']>, label: string, option: string) {
-  await scope.getByLabel(label).click();
-  await page.locator('.ant-select-dropdown:visible').getByTitle(option).click();
-}
 
 describe('district admin: 考点与账号 and 报名数据导入', () => {
   let sys: Sys;

@@ -6,11 +6,11 @@
 // stand-in fetches them through the signed results API.
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { DEMO_PASSWORDS } from '@exam/dev-tools';
 import { ROSTER_HEADERS, badRosterRows, rosterRow, rosterXlsx } from '@exam/testing';
 import { launchBrowser, login, logout } from './browser.js';
-import { documentPhoto, dossierOf, launchFromStandIn, leftDossier, loaded, screenshot, submit, uploadViaPage, waitAllReady } from './journey-steps.js';
+import { documentPhoto, dossierOf, launchFromStandIn, leftDossier, loaded, pick, screenshot, submit, uploadViaPage, waitAllReady } from './journey-steps.js';
 import { smsCode } from './sms-sink.js';
 import { startOwnTestSystem } from './system-fixture.js';
 
@@ -43,11 +43,6 @@ async function openAdminSection(page: Page, base: string, label: string) {
   await page.getByRole('link', { name: label }).first().click();
 }
 
-/** Picks `option` in the antd Select labelled `label` inside `scope`. */
-async function pick(page: Page, scope: Locator, label: string, option: string) {
-  await scope.getByLabel(label).click();
-  await page.locator('.ant-select-dropdown:visible').getByTitle(option).click();
-}
 
 describe('a district season: year, catalog, roster, reviewer, launch link, review, results API', () => {
   let sys: Sys;

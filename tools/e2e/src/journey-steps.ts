@@ -57,6 +57,12 @@ export async function leftDossier(page: Page, dossierId: string): Promise<void> 
   await page.waitForURL((url) => !url.pathname.endsWith(`/dossiers/${dossierId}`), { timeout: 20_000 });
 }
 
+/** Picks `option` in the antd Select labelled `label` inside `scope`. */
+export async function pick(page: Page, scope: Locator, label: string, option: string): Promise<void> {
+  await scope.getByLabel(label).click();
+  await page.locator('.ant-select-dropdown:visible').getByTitle(option).click();
+}
+
 /** Waits until an <img> has loaded a picture (not just its element). */
 export async function loaded(img: Locator): Promise<void> {
   await img.waitFor({ timeout: 30_000 });
