@@ -5,7 +5,7 @@ import type { WebServerOptions } from './web-server';
 export type CliOptions = WebServerOptions;
 
 const USAGE = `usage: web-server --root <dist> --port <n> [--host 0.0.0.0] [--spa] [--cors] [--hsts]
-  [--proxy /api/identity=http://127.0.0.1:3101 ...]
+  [--proxy /api/identity=http://127.0.0.1:3101 ...]   (several instances: /api/material=http://a:3102,http://b:3102, taken in turn)
   [--remotes candidate_upload=http://localhost:4201/mf-manifest.json ...]   (serves /remotes.json)
   [--trusted-proxy 10.0.0.0/8 ...]
 environment: PORT (default port), TRUSTED_PROXIES (proxies in front whose X-Forwarded-For is believed),
@@ -47,7 +47,14 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = {}): CliOp
     }
   });
 
-  const proxy = Object.fromEntries((values.proxy ?? []).map((p) => splitPair(p, '--proxy')));
+  const proxy = Object.fromEntries(
+    (values.proxy ?? []).map((p) => {
+      const [prefix, targets] = splitPair(p, '--proxy');
+      const list = targets.split(',').map((t) => t.trim());
+      if (list.some((t) => !t)) throw new Error(`--proxy ${prefix}: an empty upstream in "${targets}"\n${USAGE}`);
+      return [prefix, list.length === 1 ? list[0]! : list];
+    }),
+  );
   const options: CliOptions = {
     root: values.root,
     port,

@@ -24,14 +24,31 @@ const HOP_BY_HOP = new Set([
 
 export interface ProxyRoute {
   prefix: string;
-  target: URL;
+  /** the instances of the service: each request goes to the next one in turn (round robin) */
+  targets: URL[];
+  /** requests sent so far (the next target is `sent % targets.length`) */
+  sent: number;
 }
 
-/** Normalises `{ '/api/identity': 'http://127.0.0.1:3101' }`, longest prefix first. */
-export function toProxyRoutes(proxy: Record<string, string> | undefined): ProxyRoute[] {
+/**
+ * Normalises `{ '/api/identity': 'http://127.0.0.1:3101' }` — or several instances of a service,
+ * `{ '/api/material': ['http://10.0.0.11:3102', 'http://10.0.0.12:3102'] }` — longest prefix first.
+ */
+export function toProxyRoutes(proxy: Record<string, string | readonly string[]> | undefined): ProxyRoute[] {
   return Object.entries(proxy ?? {})
-    .map(([prefix, target]) => ({ prefix: '/' + prefix.replace(/^\/+|\/+$/g, ''), target: new URL(target) }))
+    .map(([prefix, target]) => {
+      const targets = (typeof target === 'string' ? [target] : [...target]).map((t) => new URL(t));
+      if (!targets.length) throw new Error(`proxy ${prefix}: no upstream`);
+      return { prefix: '/' + prefix.replace(/^\/+|\/+$/g, ''), targets, sent: 0 };
+    })
     .sort((a, b) => b.prefix.length - a.prefix.length);
+}
+
+/** The instance the next request of this route goes to (round robin; the services keep no state between requests). */
+export function nextTarget(route: ProxyRoute): URL {
+  const target = route.targets[route.sent % route.targets.length]!;
+  route.sent += 1;
+  return target;
 }
 
 /** The route whose prefix is the path or a whole-segment prefix of it (`/api/identity` matches `/api/identity/me`, not `/api/identityx`). */
@@ -80,14 +97,14 @@ export interface ProxyEdge {
 }
 
 /**
- * Streams the request to `route.target` keeping method, path and query, body (unbuffered: multipart uploads
+ * Streams the request to the route's next instance (`nextTarget`) keeping method, path and query, body (unbuffered: multipart uploads
  * pass straight through), cookies and the Host header; X-Forwarded-For/-Proto/-Host are replaced with the
  * client the gateway resolved (whatever the client sent). Answers 502 with the API error shape when the
  * service cannot be reached.
  */
 export function proxyRequest(req: IncomingMessage, res: ServerResponse, route: ProxyRoute, edge: ProxyEdge = {}): void {
   const client = edge.client ?? { address: req.socket.remoteAddress ?? '', proto: 'http', host: req.headers.host };
-  const { target } = route;
+  const target = nextTarget(route);
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
   const upstream = send({
     protocol: target.protocol,

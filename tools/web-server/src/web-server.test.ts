@@ -174,6 +174,14 @@ describe('API proxy', () => {
     expect(seen?.firstChunkBeforeEnd).toBe(true);
   });
 
+  it('sends the requests of a service with several instances to each in turn', async () => {
+    const [a, b] = [await upstreamRecorder(), await upstreamRecorder()];
+    const s = await serve({ proxy: { '/api/material': [a.url, b.url] } });
+    for (let i = 0; i < 6; i++) expect((await fetch(`${s.url}/api/material/dossier?n=${i}`)).status).toBe(201);
+    expect(a.seen.map((r) => r.url)).toEqual(['/api/material/dossier?n=0', '/api/material/dossier?n=2', '/api/material/dossier?n=4']);
+    expect(b.seen.map((r) => r.url)).toEqual(['/api/material/dossier?n=1', '/api/material/dossier?n=3', '/api/material/dossier?n=5']);
+  });
+
   it('matches whole path segments only', async () => {
     const up = await upstreamRecorder();
     const s = await serve({ proxy: { '/api/review': up.url } });
@@ -212,6 +220,11 @@ describe('CLI arguments', () => {
     });
     expect(options.remotes).toEqual({ candidate_upload: 'http://localhost:4201/mf-manifest.json' });
     expect(options).toMatchObject({ hsts: false, trustedProxies: [] });
+    // several instances of one service, comma-separated
+    expect(parseCliArgs(['--root', 'x', '--port', '1', '--proxy', '/api/material=http://10.0.0.11:3102,http://10.0.0.12:3102']).proxy).toEqual({
+      '/api/material': ['http://10.0.0.11:3102', 'http://10.0.0.12:3102'],
+    });
+    expect(() => parseCliArgs(['--root', 'x', '--port', '1', '--proxy', '/api/material=http://a:1,,http://b:1'])).toThrow(/empty upstream/);
   });
 
   it('reads trusted proxies and HTTPS from flags and the environment', () => {

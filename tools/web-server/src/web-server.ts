@@ -21,8 +21,11 @@ export interface WebServerOptions {
   spa?: boolean;
   /** `Access-Control-Allow-Origin: *` on GET/HEAD (remotes: the shell fetches their manifest cross-origin). */
   cors?: boolean;
-  /** Path prefix -> service origin, e.g. `{ '/api/identity': 'http://127.0.0.1:3101' }`. */
-  proxy?: Record<string, string>;
+  /**
+   * Path prefix -> service origin, e.g. `{ '/api/identity': 'http://127.0.0.1:3101' }`, or the origins of several
+   * instances of one service, taken in turn: `{ '/api/material': ['http://10.0.0.11:3102', 'http://10.0.0.12:3102'] }`.
+   */
+  proxy?: Record<string, string | readonly string[]>;
   /** Generated files served no-cache ahead of the folder, e.g. `{ '/remotes.json': () => JSON.stringify(map) }`. */
   extraFiles?: Record<string, () => string>;
   /**
