@@ -34,10 +34,22 @@ async function documentPhoto(title: string, who: string, seed: number): Promise<
 }
 
 /**
+ * The demo's submissions are dated this far back: past the workers' 24 h look-back for transitions whose notices were
+ * lost (deadline.service sweepStuck), so nobody is told minutes after `npm start` of a 提交成功 they did not just make
+ * (the seed queues no notices; the sweeper would otherwise "recover" them five minutes in).
+ */
+export const DEMO_SUBMITTED_AGO_MS = 2 * 24 * 3600_000;
+
+/**
  * Puts DEMO_IN_REVIEW candidates of the demo year in review. Runs only right after the demo data was created
  * (its caller makes it idempotent); images go through processImage like an upload would.
  */
-export async function seedDemoReview(prisma: PrismaClient, storage: BlobStorage, seed: Pick<SeedResult, 'demoYearCode' | 'candidates'>, now = new Date()): Promise<number> {
+export async function seedDemoReview(
+  prisma: PrismaClient,
+  storage: BlobStorage,
+  seed: Pick<SeedResult, 'demoYearCode' | 'candidates'>,
+  now = new Date(Date.now() - DEMO_SUBMITTED_AGO_MS),
+): Promise<number> {
   const { demoYearCode } = seed;
   const year = await prisma.examYear.findUniqueOrThrow({
     where: { districtCode_code: { districtCode: DEMO_DISTRICT.code, code: demoYearCode } },

@@ -6,7 +6,9 @@ import { FsBlobStorage } from '@exam/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decryptIdNumber, verifyPassword } from '@exam/auth';
 import { createPrismaClient, type PrismaClient } from '@exam/db';
-import { createTestDatabase } from '@exam/testing';
+import { createJobProducer, createRedisConnection } from '@exam/queue';
+import { createTestDatabase, testRedisPrefix, testRedisUrl } from '@exam/testing';
+import { sweepStuck } from '../../../apps/workers/src/deadline.service.js';
 import { DEMO_PASSWORDS, demoIdNumber } from './demo-data.js';
 import { seedDemo } from './seed.js';
 import { DEMO_IN_REVIEW, DEMO_SITE_PASSED, seedDemoReview } from './demo-review.js';
@@ -63,6 +65,20 @@ describe('demo seed', () => {
       for (const d of inReview) {
         expect(d.images.length).toBeGreaterThanOrEqual(4);
         for (const img of d.images) expect(await storage.exists(img.previewKey!)).toBe(true);
+      }
+      // submitted two days ago, past the sweeper's 24 h look-back: no 提交成功 goes out for them minutes after start
+      const transitions = await prisma.dossierTransition.findMany({ where: { dossierId: { in: inReview.map((d) => d.id) } } });
+      expect(transitions.every((t) => t.createdAt.getTime() < Date.now() - 24 * 3600_000)).toBe(true);
+      const connection = createRedisConnection(testRedisUrl(), 'producer');
+      const producer = createJobProducer(connection, testRedisPrefix());
+      try {
+        // the sweep as it runs ten minutes after start (it looks at transitions older than 5 minutes, younger than 24 h)
+        await sweepStuck({ prisma, producer, clock: { now: () => new Date(Date.now() + 10 * 60_000) }, logger: { info: () => undefined, warn: () => undefined, error: () => undefined } });
+        expect(await producer.queue('notify').getJobCounts('waiting', 'delayed')).toEqual({ waiting: 0, delayed: 0 });
+      } finally {
+        await producer.queue('notify').obliterate({ force: true });
+        await producer.close();
+        await connection.quit();
       }
       // the upload demo's candidates are left as they were
       expect((await prisma.dossier.findFirstOrThrow({ where: { candidate: { registrationNo: r.candidates[0]!.registrationNo } } })).status).toBe('DRAFT');

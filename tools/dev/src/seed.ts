@@ -50,7 +50,8 @@ export async function seedDemo(prisma: PrismaClient, keys: SeedKeys, now = new D
         {
           code: demoYearCode,
           name: '2027年医师资格考试（演示）',
-          uploadStart: new Date(now.getTime() - DAY),
+          // open for three days already: the demo's dossiers in review were submitted two days ago (demo-review.ts)
+          uploadStart: new Date(now.getTime() - 3 * DAY),
           uploadEnd: new Date(now.getTime() + 30 * DAY),
         },
         {

@@ -66,10 +66,10 @@ describe('candidate inbox in the shell', () => {
     // exactly one: the return's message (any other names itself here)
     const unread = await page.evaluate(async () => {
       const res = await fetch('/api/notification/inbox');
-      const body = (await res.json()) as { items: { title: string; readAt: string | null; createdAt: string }[] };
-      return body.items.filter((m) => !m.readAt).map((m) => `${m.createdAt} ${m.title}`);
+      const body = (await res.json()) as { items: { title: string; body: string; readAt: string | null; createdAt: string }[] };
+      return body.items.filter((m) => !m.readAt).map((m) => `${m.createdAt} ${m.title}: ${m.body}`);
     });
-    expect(unread).toHaveLength(1);
+    expect(unread).toEqual([expect.stringContaining('报名材料需要补充')]);
     expect(await button.getAttribute('aria-label')).toBe('消息，1 条未读');
     if (process.env['E2E_SCREENSHOTS']) await page.screenshot({ path: `${process.env['E2E_SCREENSHOTS']}/inbox-badge-375.png` });
     expect(await page.locator('.ant-badge-count').first().textContent()).toBe('1');
