@@ -4,7 +4,7 @@
 //   BENCH_RUNS (200)   BENCH_SEED_BUDGET_S (300; per seeded data set)   BENCH_JOBS (2000)   BENCH_HASHES (6000000)
 //   BENCH_ROSTER_ROWS (100000)   BENCH_EXPORT_N (1000000; rows of the results export)
 //   BENCH_FANOUT_N (100000; notification fan-out recipients)   BENCH_FANOUT_CONCURRENCY (50)   BENCH_FANOUT_POOL (10)
-//   BENCH_ONLY (e.g. roster): run only the named sections (images, work-list, reuse, queue, roster, export, fanout) and replace just
+//   BENCH_ONLY (e.g. roster): run only the named sections (images, work-list, reuse, queue, roster, export, fanout, first-load) and replace just
 //   those sections in docs/BENCHMARKS.md, keeping the others as the last full run wrote them
 import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -20,6 +20,7 @@ import { REUSE_GOAL_MS, reuseSection } from './reuse.bench.js';
 import { ROSTER_GOAL_S, rosterSection } from './roster.bench.js';
 import { EXPORT_GOAL_S, EXPORT_HEAP_CAP_MB, exportSection } from './export.bench.js';
 import { FANOUT_EMAIL_GOAL, FANOUT_INAPP_GOAL, fanoutSection } from './fanout.bench.js';
+import { FIRST_LOAD_GOAL_KB, firstLoadSection } from './first-load.bench.js';
 import { seconds } from './stats.js';
 import { FILTERED_GOAL_MS, PROGRESS_GOAL_RATIO, workListSection } from './work-list.bench.js';
 
@@ -142,6 +143,11 @@ try {
     emit(await fanoutSection({ recipients: settings.fanout, concurrency: settings.fanoutConcurrency, pool: settings.fanoutPool, open, log }));
   }
 
+  if (runs('first-load')) {
+    log('[first-load] a candidate\'s phone: login → usable upload page');
+    emit(await firstLoadSection({ open, log }));
+  }
+
   const total = seconds(performance.now() - started);
   const doc = [
     '# Benchmarks',
@@ -168,6 +174,7 @@ try {
     `- reused-image look-up (\`findReuseSql\`) at 6,000,000 hashes of one exam year: < ${REUSE_GOAL_MS} ms per image (p95);`,
     `- roster import: 100,000 rows in ≤ ${ROSTER_GOAL_S} s with flat memory (streamed, batches of 1,000).`,
     `- results export: 1,000,000 rows per format (.xlsx, CSV) in ≤ ${EXPORT_GOAL_S} s under a ${EXPORT_HEAP_CAP_MB} MB heap cap (streamed, batches of 2,000).`,
+    `- first load on a phone, login → usable upload page: ≤ ${FIRST_LOAD_GOAL_KB} KB of JavaScript and CSS (gzip).`,
     `- notification fan-out to 100,000 recipients: every in-app row at ≥ ${FANOUT_INAPP_GOAL}/s, every mail accepted by a local SMTP sink at ≥ ${FANOUT_EMAIL_GOAL}/s.`,
     '',
     ...sections.map((s) => `${renderSection(s)}\n`),
