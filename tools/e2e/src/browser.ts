@@ -167,8 +167,10 @@ export function rememberTotpSecret(base: string, username: string, secret: strin
 }
 
 /**
- * A code the server has not seen for this account: the current 30-second step's, or the next one's when the
- * current one was used already (the server accepts ±1 step); waits for the next step if both were used.
+ * A code the server has not seen for this account. The server accepts the previous, the current and the next 30-second
+ * step (clock drift), each once and in increasing order, so up to three logins of one account fit in one step before a
+ * fourth waits for the next: the previous step's code first (only while the current step has 5 s or more to run, so
+ * it is still accepted when it arrives), then the current one's, then the next one's.
  */
 export async function totpCodeFor(base: string, username: string): Promise<string> {
   const key = accountKey(base, username);
@@ -176,8 +178,11 @@ export async function totpCodeFor(base: string, username: string): Promise<strin
     const state = readTotpState();
     const secret = state.secrets[key];
     if (!secret) throw new Error(`no TOTP secret for ${username}: it was not bound through login() in this test run`);
-    const current = Math.floor(Date.now() / 1000 / TOTP_PERIOD);
-    const step = Math.max(current, (state.lastStep[key] ?? -1) + 1);
+    const nowS = Date.now() / 1000;
+    const current = Math.floor(nowS / TOTP_PERIOD);
+    const leftInStep = (current + 1) * TOTP_PERIOD - nowS;
+    const earliest = leftInStep >= 5 ? current - 1 : current;
+    const step = Math.max(earliest, (state.lastStep[key] ?? -1) + 1);
     if (step <= current + 1) {
       state.lastStep[key] = step;
       writeTotpState(state);
