@@ -31,7 +31,6 @@ function rosterCsv(): string {
   return `\uFEFF${rows.map((r) => r.join(',')).join('\r\n')}\r\n`;
 }
 
-
 describe('district admin: 考点与账号 and 报名数据导入', () => {
   let sys: Sys;
   let browser: BrowserContext;

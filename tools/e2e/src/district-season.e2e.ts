@@ -43,7 +43,6 @@ async function openAdminSection(page: Page, base: string, label: string) {
   await page.getByRole('link', { name: label }).first().click();
 }
 
-
 describe('a district season: year, catalog, roster, reviewer, launch link, review, results API', () => {
   let sys: Sys;
   let wide: BrowserContext;
