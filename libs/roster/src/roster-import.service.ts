@@ -405,7 +405,9 @@ async function updateCandidates<U extends { row: NumberedRow; stored: StoredCand
 
 /**
  * The import itself (job `roster.import`): idempotent — an import that has finished returns its stored report, and
- * running a half-done one again writes only what is still missing or different.
+ * running a half-done one again writes only what is still missing or different. Once its report is stored the
+ * uploaded file — every candidate's ID number in clear — is deleted (also by a re-run, should the first have stopped
+ * in between); the report (counts, bad rows by row number and reason, the names of changed fields) stays.
  */
 export async function runRosterImport(
   deps: RosterDeps & { writer: RosterIdWriter; audit?: (report: RosterReport, meta: RosterImportMeta) => Promise<void> },
@@ -414,11 +416,15 @@ export async function runRosterImport(
 ): Promise<RosterReport> {
   const store = storeOf(deps);
   const done = await store.getReport(importId, 'import');
-  if (done) return done;
+  if (done) {
+    await store.deleteSource(importId);
+    return done;
+  }
   const meta = await store.getMeta(importId);
   if (!meta) throw notFound('导入任务');
   const report = await processRoster(deps, meta, { ids: deps.writer, writer: deps.writer, ...(onProgress ? { onProgress } : {}) });
   await store.putReport(report);
+  await store.deleteSource(importId);
   await deps.audit?.(report, meta);
   return report;
 }

@@ -76,6 +76,8 @@ const metaSchema = z.object({
 export interface RosterImportStore {
   putSource(importId: string, data: Buffer): Promise<void>;
   sourceKey(importId: string): string;
+  /** The uploaded file (every row's ID number) is not kept once its import is done; deleting a missing one is fine. */
+  deleteSource(importId: string): Promise<void>;
   putMeta(meta: RosterImportMeta): Promise<void>;
   /** null when there is no such import */
   getMeta(importId: string): Promise<RosterImportMeta | null>;
@@ -97,6 +99,7 @@ export function createRosterImportStore(storage: BlobStorage): RosterImportStore
   return {
     putSource: (importId, data) => storage.put(rosterKeys(importId).source, data),
     sourceKey: (importId) => rosterKeys(importId).source,
+    deleteSource: (importId) => storage.delete(rosterKeys(importId).source),
     putMeta: (meta) => storage.put(rosterKeys(meta.importId).meta, json(meta)),
     async getMeta(importId) {
       const raw = await getJson(storage, rosterKeys(importId).meta);

@@ -28,6 +28,7 @@ import {
   readRosterRows,
   rosterIdReader,
   rosterIdWriter,
+  rosterKeys,
   runRosterImport,
   uploadRoster,
   type RosterDeps,
@@ -134,6 +135,10 @@ describe('dry run and import (Postgres)', () => {
       expect(c.dossier).toMatchObject({ status: 'DRAFT', siteId: site2.id, examYearId: year.id });
       expect(decryptIdNumber(TEST_ID_KEYRING, c.id, c.idNumberEnc)).toBe(good[3]![2]);
       expect(c.idNumberHash).toBe(writer.hash(good[3]![2]!));
+      // the uploaded file, with every ID number in clear, is gone once imported; the report stays
+      const keys = rosterKeys(meta.importId);
+      expect(await deps.storage.exists(keys.source)).toBe(false);
+      expect(await deps.storage.exists(keys.result)).toBe(true);
       // the job ran twice (a retry): the stored report, nothing written
       expect((await runRosterImport({ ...deps, writer }, meta.importId)).finishedAt).toBe(done.finishedAt);
 
