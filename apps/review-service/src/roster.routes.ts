@@ -93,6 +93,16 @@ export function rosterRoutes(deps: ReviewDeps) {
         mapping,
         createdById: auth.user.id,
       });
+      // who brought a file of ID numbers in, and when: also what the workers' retention finds it by (never imported:
+      // deleted after RAW_UPLOAD_RETENTION_DAYS)
+      await writeAudit(deps.prisma, {
+        ...auditActor(auth),
+        action: 'roster.uploaded',
+        targetType: 'ExamYear',
+        targetId: meta.examYearId,
+        ip: req.ip ?? null,
+        details: { importId: meta.importId, fileName: meta.fileName, size: meta.size },
+      });
       res.status(201).json({ importId: meta.importId, headers: meta.headers, mapping: namedMapping(meta), dryRun: reportView(report, { offset: 0, limit: 100 }) });
     });
 

@@ -109,6 +109,9 @@ describe('roster import routes', () => {
     expect(await t.prisma.candidate.count({ where: { registrationNo: { startsWith: 'J' } } })).toBe(2500);
     expect(await t.prisma.dossier.count({ where: { candidate: { registrationNo: { startsWith: 'J' } } } })).toBe(2500);
     expect(await t.prisma.auditLog.count({ where: { action: 'roster.import_started' } })).toBe(1);
+    // the upload itself is audited with its import id (the workers' retention finds never-imported files by it)
+    const uploadedRows = await t.prisma.auditLog.findMany({ where: { action: 'roster.uploaded' } });
+    expect(uploadedRows.map((r) => (r.details as { importId?: string }).importId)).toContain(importId);
 
     const again = await upload(rosterCsv(rows), 'big.csv');
     expect(again.body.dryRun.counts).toEqual({ rows: 2500, new: 0, unchanged: 2500, changed: 0, refused: 0 });

@@ -1,4 +1,5 @@
 import { AUDIT_RETENTION_MIN_DAYS, DAY_MS, DEFAULT_RETENTION, assertAuditRetention, type RetentionSettings } from '@exam/domain';
+import { createRosterImportStore } from '@exam/roster';
 import type { WorkerDeps } from './deps.js';
 
 type Deps = Pick<WorkerDeps, 'prisma' | 'storage' | 'clock' | 'logger'> & { retention?: Partial<RetentionSettings> | undefined };
@@ -95,4 +96,30 @@ export async function pruneAuditLog(deps: Deps, opts: { batchSize?: number } = {
   }
   if (deleted) deps.logger.info({ deleted, cutoff, days }, 'audit rows past retention deleted');
   return { deleted };
+}
+
+/**
+ * Uploaded roster files (every candidate's ID number in clear) older than `rawUploadDays`: their `source` blob is
+ * deleted — an import deletes its own at once; this catches the files that were only dry-run and never imported. They
+ * are found by their upload's audit row (`roster.uploaded`, details.importId), since imports have no table; meta and
+ * reports stay. Idempotent (a deleted blob deletes again as a no-op); a district uploads tens of files a season, so every
+ * run looks at all of them.
+ */
+export async function purgeRosterUploads(deps: Deps): Promise<{ files: number; failed: number }> {
+  const cutoff = new Date(deps.clock.now().getTime() - retentionOf(deps).rawUploadDays * DAY_MS);
+  const uploads = await deps.prisma.auditLog.findMany({ where: { action: 'roster.uploaded', at: { lt: cutoff } }, select: { details: true } });
+  const store = createRosterImportStore(deps.storage);
+  const result = { files: 0, failed: 0 };
+  for (const u of uploads) {
+    const importId = (u.details as { importId?: unknown } | null)?.importId;
+    if (typeof importId !== 'string' || !/^[0-9a-f-]{36}$/i.test(importId)) continue;
+    try {
+      await store.deleteSource(importId);
+      result.files++;
+    } catch (err) {
+      result.failed++;
+      deps.logger.warn({ importId, err: (err as Error).message }, 'roster upload not purged; tried again next run');
+    }
+  }
+  return result;
 }

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '@exam/config';
 import { newBlobKey } from '@exam/storage';
-import { pruneAuditLog, purgeRawUploads } from './retention.service.js';
+import { rosterKeys } from '@exam/roster';
+import { pruneAuditLog, purgeRawUploads, purgeRosterUploads } from './retention.service.js';
 import { startWorkerApp } from './worker-app.js';
 import { createFixture, seedCandidate, seedYear, waitFor, type Fixture } from './test-fixtures.js';
 
@@ -129,6 +131,29 @@ describe('retention: raw-upload purge and audit log (real Postgres, Redis and Bu
     expect(await pruneAuditLog({ ...f.deps, retention: { auditDays: 180 } })).toEqual({ deleted: 1 });
     expect(await f.prisma.auditLog.count({ where: { action: 'test.recent' } })).toBe(1);
     expect(await pruneAuditLog(f.deps)).toEqual({ deleted: 0 });
+  });
+
+  it('deletes a roster file that was never imported after the retention period (its upload audit row finds it); reports stay', async () => {
+    const uploaded = async (ageSql: string) => {
+      const importId = randomUUID();
+      const keys = rosterKeys(importId);
+      await f.storage.put(keys.source, Buffer.from('报名号,证件号码\n1,120101199001011234\n'));
+      await f.storage.put(keys.dryRun, Buffer.from('{}'));
+      await f.prisma.$executeRawUnsafe(
+        `INSERT INTO "AuditLog" ("at", "actorType", "action", "targetType", "details") VALUES (now() - interval '${ageSql}', 'STAFF', 'roster.uploaded', 'ExamYear', $1::jsonb)`,
+        JSON.stringify({ importId, fileName: 'roster.csv', size: 40 }),
+      );
+      return keys;
+    };
+    const old = await uploaded('8 days');
+    const recent = await uploaded('2 days');
+    expect(await purgeRosterUploads(f.deps)).toMatchObject({ failed: 0 });
+    expect(await f.storage.exists(old.source)).toBe(false);
+    expect(await f.storage.exists(old.dryRun)).toBe(true);
+    expect(await f.storage.exists(recent.source)).toBe(true);
+    // again: nothing left to do, nothing fails
+    expect(await purgeRosterUploads(f.deps)).toMatchObject({ failed: 0 });
+    expect(await f.storage.exists(recent.source)).toBe(true);
   });
 
   it('the database itself refuses UPDATE and DELETE of a recent audit row, and TRUNCATE (append-only trigger)', async () => {
