@@ -1,22 +1,12 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { DEMO_PASSWORDS } from '@exam/dev-tools';
+import { screenshot } from './journey-steps.js';
 import { launchBrowser, login, logout, rememberTotpSecret, totpCodeFor } from './browser.js';
 import { smsCode } from './sms-sink.js';
 import { E2E_CANDIDATES, startTestSystem } from './system-fixture.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
-
-/** E2E_SCREENSHOTS=<dir>: full-page screenshots of each screen, for looking at them. */
-const SHOTS = process.env.E2E_SCREENSHOTS;
-async function shot(page: Page, name: string) {
-  if (!SHOTS) return;
-  await mkdir(SHOTS, { recursive: true });
-  await page.waitForTimeout(300); // let antd's motions settle
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
 
 /** 获取验证码 on /activate or /reset-password: the notice and the countdown, then the code from the SMS sink. */
 async function requestCode(page: Page, sys: Sys, phone: string): Promise<string> {
@@ -50,7 +40,7 @@ describe('account security through the shell (SMS activation, password reset, st
     // login answers the same as a wrong password, with the hint to activate
     await login(page, sys.url, 'candidate', candidate.registrationNo, 'Whatever2027');
     await page.getByText('报名号或密码错误').waitFor();
-    await shot(page, 'login-auth-failed');
+    await screenshot(page, 'login-auth-failed');
     await page.getByRole('link', { name: '首次登录请先激活账号' }).click();
     await page.waitForURL(/\/activate$/);
     expect(await page.getByLabel('报名号').inputValue()).toBe(candidate.registrationNo);
@@ -64,10 +54,10 @@ describe('account security through the shell (SMS activation, password reset, st
     await page.getByLabel('验证码').fill(code === '000000' ? '111111' : '000000'); // wrong first
     await page.getByLabel('设置密码').fill('Jihuo2027x');
     await page.getByLabel('确认密码').fill('Jihuo2027x');
-    await shot(page, 'activate-filled');
+    await screenshot(page, 'activate-filled');
     await page.getByRole('button', { name: '激活', exact: true }).click();
     await page.getByText(/验证码不正确或已过期/).waitFor();
-    await shot(page, 'activate-code-invalid');
+    await screenshot(page, 'activate-code-invalid');
 
     await page.getByLabel('验证码').fill(code);
     await page.getByRole('button', { name: /激活$/ }).click();
@@ -91,10 +81,10 @@ describe('account security through the shell (SMS activation, password reset, st
     await page.getByLabel('身份证件号码').fill(candidate.idNumber);
     await page.getByRole('button', { name: '获取验证码' }).click();
     await page.getByText(/账号已激活/).waitFor();
-    await shot(page, 'activate-already-activated');
+    await screenshot(page, 'activate-already-activated');
     await page.getByRole('link', { name: '找回密码' }).click();
     await page.waitForURL(/\/reset-password$/);
-    await shot(page, 'reset-empty');
+    await screenshot(page, 'reset-empty');
 
     expect(await page.getByLabel('报名号').inputValue()).toBe(candidate.registrationNo);
     await page.getByLabel('身份证件号码').fill(candidate.idNumber);
@@ -105,7 +95,7 @@ describe('account security through the shell (SMS activation, password reset, st
     await page.getByLabel('确认新密码').fill(`a${candidate.registrationNo}`);
     await page.getByRole('button', { name: '重置密码' }).click();
     await page.getByText('密码不能包含报名号或用户名').waitFor();
-    await shot(page, 'reset-password-weak');
+    await screenshot(page, 'reset-password-weak');
     await page.getByLabel('新密码', { exact: true }).fill('Zhaohui2027y');
     await page.getByLabel('确认新密码').fill('Zhaohui2027y');
     await page.getByRole('button', { name: /重置密码$/ }).click();
@@ -146,7 +136,7 @@ describe('account security through the shell (SMS activation, password reset, st
     const otp = page.getByLabel('动态验证码');
     expect(await otp.getAttribute('inputmode')).toBe('numeric');
     expect(await otp.getAttribute('autocomplete')).toBe('one-time-code');
-    await shot(page, 'staff-enroll');
+    await screenshot(page, 'staff-enroll');
     await otp.fill(await totpCodeFor(sys.url, username));
     await page.getByRole('button', { name: '确认绑定' }).click();
 
@@ -155,7 +145,7 @@ describe('account security through the shell (SMS activation, password reset, st
     await codes.first().waitFor();
     expect(await codes.count()).toBe(10);
     const recoveryCodes = (await codes.allTextContents()).map((c) => c.trim());
-    await shot(page, 'staff-recovery-codes');
+    await screenshot(page, 'staff-recovery-codes');
     await page.getByRole('button', { name: '复制恢复码' }).click();
     await page.getByRole('button', { name: '我已妥善保存' }).click();
     await page.waitForURL(/\/site/);
@@ -166,7 +156,7 @@ describe('account security through the shell (SMS activation, password reset, st
     await passwordStep();
     const totp = page.locator('[data-login-step="TOTP"]');
     await totp.waitFor();
-    await shot(page, 'staff-totp');
+    await screenshot(page, 'staff-totp');
     await page.getByLabel('动态验证码').fill(await totpCodeFor(sys.url, username));
     await page.getByRole('button', { name: '验证并登录' }).click();
     await page.waitForURL(/\/site/);
@@ -177,7 +167,7 @@ describe('account security through the shell (SMS activation, password reset, st
     await totp.waitFor();
     await page.getByRole('button', { name: '使用恢复码' }).click();
     await page.getByLabel('恢复码').fill(recoveryCodes[0]!);
-    await shot(page, 'staff-totp-recovery');
+    await screenshot(page, 'staff-totp-recovery');
     await page.getByRole('button', { name: '验证并登录' }).click();
     await page.waitForURL(/\/site/);
     await logout(page);

@@ -1,23 +1,12 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { DEMO_PASSWORDS } from '@exam/dev-tools';
 import { ROSTER_HEADERS, badRosterRows, rosterRow } from '@exam/testing';
 import { launchBrowser, login, logout } from './browser.js';
-import { pick } from './journey-steps.js';
+import { pick, screenshot } from './journey-steps.js';
 import { startTestSystem } from './system-fixture.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
-
-/** E2E_SCREENSHOTS=<dir>: full-page screenshots of each screen, for looking at them. */
-const SHOTS = process.env.E2E_SCREENSHOTS;
-async function shot(page: Page, name: string) {
-  if (!SHOTS) return;
-  await mkdir(SHOTS, { recursive: true });
-  await page.waitForTimeout(300); // let antd's motions settle
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
 
 const SITE_CODE = 'E2E01';
 const SITE_NAME = '端到端测试考点';
@@ -50,7 +39,7 @@ describe('district admin: 考点与账号 and 报名数据导入', () => {
     await page.goto(`${sys.url}/district/admin`);
     await page.getByRole('link', { name: '考点与账号' }).first().click();
     await page.getByTestId('sites-table').getByText('和平区').first().waitFor();
-    await shot(page, 'staff-1366');
+    await screenshot(page, 'staff-1366');
 
     // 新增考点: a taken code is refused with the server's words, then a new one is saved
     await page.getByRole('button', { name: '新增考点' }).click();
@@ -79,7 +68,7 @@ describe('district admin: 考点与账号 and 报名数据导入', () => {
     await shown.getByText('一次性密码只显示这一次').waitFor();
     oneTimePassword = ((await page.getByTestId('one-time-password').textContent()) ?? '').trim();
     expect(oneTimePassword).toMatch(/^[A-Za-z2-9]{4}-[A-Za-z2-9]{4}-[A-Za-z2-9]{4}$/);
-    await shot(page, 'staff-one-time-password-1366');
+    await screenshot(page, 'staff-one-time-password-1366');
     await page.getByRole('button', { name: '我已记下' }).click();
     await shown.waitFor({ state: 'detached' });
     const row = page.getByTestId('staff-table').locator('tr', { hasText: REVIEWER });
@@ -101,7 +90,7 @@ describe('district admin: 考点与账号 and 报名数据导入', () => {
     await mapping.waitFor();
     // the suggested mapping: the field 报名号 on the column 报名号 (the label once, the chosen column once)
     expect(((await mapping.locator('tr', { hasText: '证件号码' }).textContent()) ?? '').split('证件号码').length - 1).toBe(2);
-    await shot(page, 'roster-mapping-1366');
+    await screenshot(page, 'roster-mapping-1366');
 
     await page.getByRole('button', { name: '试导入' }).click();
     const dry = page.getByTestId('dry-run-result');
@@ -110,20 +99,20 @@ describe('district admin: 考点与账号 and 报名数据导入', () => {
     await dry.getByText(/校验位不正确/).waitFor();
     await dry.getByText(/考点「不存在的考点」不存在/).waitFor();
     expect(await dry.getByTestId('count-rows').locator('.ant-statistic-content-value').textContent()).toBe('3');
-    await shot(page, 'roster-dry-run-1366');
+    await screenshot(page, 'roster-dry-run-1366');
 
     await page.getByRole('button', { name: '开始导入' }).click();
     const progress = page.getByTestId('import-progress');
     await progress.getByTestId('import-state').getByText('导入完成').waitFor({ timeout: 60_000 });
     expect(await progress.getByTestId('count-new').locator('.ant-statistic-content-value').textContent()).toBe('3');
     expect(await progress.getByTestId('bad-rows-total').textContent()).toContain('共 2 行');
-    await shot(page, 'roster-done-1366');
+    await screenshot(page, 'roster-done-1366');
 
     await page.setViewportSize({ width: 375, height: 812 });
-    await shot(page, 'roster-done-375');
+    await screenshot(page, 'roster-done-375');
     await page.goto(`${sys.url}/district/admin/staff`);
     await page.getByTestId('staff-table').getByText(REVIEWER).waitFor();
-    await shot(page, 'staff-375');
+    await screenshot(page, 'staff-375');
     await logout(page);
     await page.close();
   });
@@ -139,7 +128,7 @@ describe('district admin: 考点与账号 and 报名数据导入', () => {
     await step.getByRole('button', { name: '设置新密码并登录' }).click();
     await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 20_000 });
     await page.getByText('端到端审核员').first().waitFor();
-    await shot(page, 'reviewer-after-change-375');
+    await screenshot(page, 'reviewer-after-change-375');
     await page.close();
   });
 });

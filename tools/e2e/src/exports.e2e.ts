@@ -1,26 +1,17 @@
 // 结果导出 on the real system: the district admin downloads the results as Excel (masked, then with full ID numbers
 // after the confirmation) and the files open with a real reader and match the database; the screen at 1366 and 375 px.
-import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { createPrismaClient } from '@exam/db';
 import { DEMO_PASSWORDS } from '@exam/dev-tools';
 import { maskIdNumber } from '@exam/domain';
+import { screenshot } from './journey-steps.js';
 import { launchBrowser, login } from './browser.js';
 import { startTestSystem } from './system-fixture.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
-
-/** E2E_SCREENSHOTS=<dir>: full-page screenshots of each screen, for looking at them. */
-const SHOTS = process.env.E2E_SCREENSHOTS;
-async function shot(page: Page, name: string) {
-  if (!SHOTS) return;
-  await mkdir(SHOTS, { recursive: true });
-  await page.waitForTimeout(300); // let antd's motions settle
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
 
 /** Clicks 下载 and returns the saved file's rows as text (exceljs reads it back). */
 async function downloadXlsx(page: Page, confirm = false): Promise<{ name: string; rows: string[][] }> {
@@ -29,7 +20,7 @@ async function downloadXlsx(page: Page, confirm = false): Promise<{ name: string
   if (confirm) {
     const dialog = page.locator('.ant-modal:visible');
     await dialog.getByText('导出完整身份证号将被记录').waitFor();
-    await shot(page, 'exports-confirm-1366');
+    await screenshot(page, 'exports-confirm-1366');
     await dialog.getByRole('button', { name: '确认导出' }).click();
   }
   const download = await pending;
@@ -64,7 +55,7 @@ describe('district admin: 结果导出', () => {
       await page.getByTestId('exports-page').waitFor();
       await page.getByRole('combobox', { name: '考试年度' }).waitFor();
       await expect.poll(() => page.locator('.ant-select-content, .ant-select-selection-item').first().textContent()).toMatch(/（/);
-      await shot(page, 'exports-1366');
+      await screenshot(page, 'exports-1366');
 
       const masked = await downloadXlsx(page);
       const yearCode = /^审核结果-(.+)\.xlsx$/.exec(masked.name)?.[1];
@@ -112,7 +103,7 @@ describe('district admin: 结果导出', () => {
       // antd's Segmented slides a thumb from the option's old position (measured at 1366 px) to the new one;
       // measure the page once that transient element is gone, not mid-slide
       await page.locator('.ant-segmented-thumb').first().waitFor({ state: 'detached' });
-      await shot(page, 'exports-375');
+      await screenshot(page, 'exports-375');
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow).toBeLessThanOrEqual(0);
     } finally {

@@ -1,25 +1,17 @@
 // 通知发送状态 on the real system: a FAILED email notice (inserted in the run's own database, as the mail server
 // rejecting the recipient would leave it) is shown to the district admin with its reason in Chinese; 重新发送 puts it
 // back on the email queue, the real workers deliver it to the mail sink, and the page shows it 已发送.
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { createPrismaClient } from '@exam/db';
 import { DEMO_PASSWORDS } from '@exam/dev-tools';
+import { screenshot } from './journey-steps.js';
 import { launchBrowser, login } from './browser.js';
 import { E2E_CANDIDATES, startTestSystem } from './system-fixture.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
-
-/** E2E_SCREENSHOTS=<dir>: full-page screenshots of each screen, for looking at them. */
-const SHOTS = process.env.E2E_SCREENSHOTS;
-async function shot(page: Page, name: string) {
-  if (!SHOTS) return;
-  await mkdir(SHOTS, { recursive: true });
-  await page.waitForTimeout(300); // let antd's motions settle
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
 
 const ADDRESS = 'e2e.rejected@example.com';
 
@@ -87,7 +79,7 @@ describe('district admin: 通知发送状态', () => {
     expect(await row.textContent()).toContain('发送失败');
     expect(await row.textContent()).toContain(registrationNo);
     expect(await page.content()).not.toContain(ADDRESS);
-    await shot(page, 'notification-status-1366');
+    await screenshot(page, 'notification-status-1366');
 
     await row.getByTestId('resend').click();
     await page.getByText('已重新加入发送队列').waitFor();
@@ -103,7 +95,7 @@ describe('district admin: 通知发送状态', () => {
       )
       .toContain('已发送');
     expect(await list.getByRole('row', { name: /e\*\*\*@example\.com/ }).getByTestId('resend').count()).toBe(0);
-    await shot(page, 'notification-status-sent-1366');
+    await screenshot(page, 'notification-status-sent-1366');
     expect(await mailsTo(join(sys.dataDir, 'mail'), ADDRESS)).toBe(1);
 
     const prisma = createPrismaClient(sys.databaseUrl);
@@ -126,7 +118,7 @@ describe('district admin: 通知发送状态', () => {
     expect(await card.textContent()).toContain('已发送');
     // the page itself never scrolls sideways
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
-    await shot(page, 'notification-status-375');
+    await screenshot(page, 'notification-status-375');
     // 重新发送全部失败 for this candidate, with nothing failed left, says so
     await page.getByLabel('报名号或姓名').fill(registrationNo);
     await page.getByLabel('报名号或姓名').press('Enter');

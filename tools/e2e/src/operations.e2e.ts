@@ -1,24 +1,14 @@
 // 运维 on the real system: a candidate logs in; the district admin opens 运维, sees every queue's counts, opens the
 // read-only queue dashboard (bull-board under the shell's origin, its own CSP: no violations), and finds the
 // candidate's login by searching the audit log for their 报名号 — on a desktop and on a phone.
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { DEMO_PASSWORDS } from '@exam/dev-tools';
+import { screenshot } from './journey-steps.js';
 import { launchBrowser, login } from './browser.js';
 import { E2E_CANDIDATES, startTestSystem } from './system-fixture.js';
 
 type Sys = Awaited<ReturnType<typeof startTestSystem>>;
-
-/** E2E_SCREENSHOTS=<dir>: full-page screenshots of each screen, for looking at them. */
-const SHOTS = process.env.E2E_SCREENSHOTS;
-async function shot(page: Page, name: string) {
-  if (!SHOTS) return;
-  await mkdir(SHOTS, { recursive: true });
-  await page.waitForTimeout(300); // let antd's motions settle
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
 
 /** Console errors and CSP refusals of a page (a refused script or style shows up here). */
 function watchErrors(page: Page): string[] {
@@ -78,7 +68,7 @@ describe('district admin: 运维', () => {
     expect(new URL(board.url()).pathname).toBe('/api/notification/admin/queues/');
     await board.getByText('邮件发送（notify-email）').first().waitFor({ timeout: 30_000 });
     await board.getByText('报名数据导入（roster）').first().waitFor();
-    await shot(board, 'operations-board-1366');
+    await screenshot(board, 'operations-board-1366');
     expect(boardErrors).toEqual([]);
     await board.close();
 
@@ -96,7 +86,7 @@ describe('district admin: 运维', () => {
     const rows = await list.locator('tbody tr.ant-table-row').allTextContents();
     expect(rows.length).toBeGreaterThan(0);
     for (const r of rows) expect(r).toContain(registrationNo);
-    await shot(page, 'operations-1366');
+    await screenshot(page, 'operations-1366');
 
     // the admin's own login, by actor and action
     await page.getByTestId('audit-candidate').fill('');
@@ -118,10 +108,10 @@ describe('district admin: 运维', () => {
     // nothing wider than the screen
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
-    await shot(page, 'operations-375');
+    await screenshot(page, 'operations-375');
     // the dashboard itself on a phone (bull-board's own layout)
     await page.goto(`${sys.url}/api/notification/admin/queues/`);
     await page.getByText('邮件发送（notify-email）').first().waitFor({ timeout: 30_000 });
-    await shot(page, 'operations-board-375');
+    await screenshot(page, 'operations-board-375');
   });
 });
