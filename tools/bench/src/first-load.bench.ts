@@ -11,6 +11,7 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { DEFAULT_PORTS, DEMO_PASSWORDS, REMOTES, startSystem } from '@exam/dev-tools';
 import { createTestDatabase, testRedisPrefix, testRedisUrl, type TestDatabase } from '@exam/testing';
+import { CHROMIUM_ARGS, chromiumPath } from '../../e2e/src/chromium.js';
 import { table, type Section } from './markdown.js';
 
 export const FIRST_LOAD_GOAL_KB = 250;
@@ -25,12 +26,6 @@ interface Loaded {
   raw: number;
   gzip: number;
   brotli: number;
-}
-
-function chromiumPath(): string {
-  const found = [process.env['CHROMIUM_PATH'], '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && existsSync(p));
-  if (!found) throw new Error('chromium not found: apt-get install -y chromium (or set CHROMIUM_PATH)');
-  return found;
 }
 
 /** The built file behind a URL of the shell's or a remote's server, and its three sizes. */
@@ -74,7 +69,7 @@ export async function firstLoadSection(opts: { open: Set<TestDatabase>; log: (ms
     isMobile: true,
     deviceScaleFactor: 2,
     locale: 'zh-CN',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [...CHROMIUM_ARGS],
   });
   try {
     const candidate = sys.seed.candidates.find((c) => c.activated)!;

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { CHROMIUM_ARGS, chromiumPath } from './chromium.js';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,13 +7,7 @@ import { generate } from 'otplib';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { inject } from 'vitest';
 
-/** Debian's chromium; nothing is downloaded. CHROMIUM_PATH overrides. */
-export function chromiumPath(): string {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[];
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error('chromium not found: apt-get install -y chromium (or set CHROMIUM_PATH)');
-  return found;
-}
+export { chromiumPath } from './chromium.js';
 
 /** A phone rather than a desktop browser: touch events and `(pointer: coarse)`, a mobile viewport. */
 export interface PhoneOptions {
@@ -29,16 +24,7 @@ export async function launchBrowser(viewport = { width: 390, height: 844 }, phon
     viewport,
     ...phone,
     locale: 'zh-CN',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    args: [...CHROMIUM_ARGS, '--disable-quic'],
   });
 }
 

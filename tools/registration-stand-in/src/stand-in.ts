@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createPrismaClient, type PrismaClient } from '@exam/db';
 import type { ResultsPage } from '@exam/api';
 import { EMPTY_BODY_SHA256, buildLaunchUrl, parseLaunchKeys, signRequest } from '@exam/auth';
-import { CANDIDATE_TYPE_LABELS, type CandidateType } from '@exam/domain';
+import { CANDIDATE_TYPE_LABELS, formatBeijingTime, type CandidateType } from '@exam/domain';
 
 export interface StandInOptions {
   port: number;
@@ -142,8 +142,7 @@ export async function fetchAllResults(api: NonNullable<StandInOptions['resultsAp
   return { examYear: first.examYear, lastPublishedAt: first.lastPublishedAt, items, pages };
 }
 
-const beijing = (iso: string) =>
-  new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23' }).format(new Date(iso));
+const beijing = (iso: string) => `${formatBeijingTime(new Date(iso))}（北京时间）`;
 
 async function resultsPage(prisma: PrismaClient, api: StandInOptions['resultsApi'], yr: string | null): Promise<string> {
   const years = await prisma.examYear.findMany({ select: { code: true, name: true }, orderBy: [{ uploadStart: 'desc' }] });

@@ -9,7 +9,8 @@ import {
 } from '@exam/api';
 import { isApiClientError } from '@exam/session';
 import { describeError, useApiResource } from '@exam/review-ui';
-import { Alert, Button, Card, Empty, Flex, Form, Input, List, Modal, Popconfirm, Select, Tag, Typography, useFeedback } from '@exam/ui';
+import { Alert, Button, Card, Empty, Flex, Form, Input, List, Popconfirm, Select, Tag, Typography, useFeedback } from '@exam/ui';
+import { SaveDialog } from '../save-dialog';
 import {
   createCategory,
   deleteCategory,
@@ -283,18 +284,7 @@ function CategoryDialog({ yearId, category, onClose }: { yearId: string; categor
     { pattern: /^\d{1,2}$/, message: '请输入 0–50 的整数' },
   ];
   return (
-    <Modal
-      open
-      title={category ? `编辑：${category.name}` : '新增材料类别'}
-      okText="保存"
-      cancelText="取消"
-      confirmLoading={saving}
-      onOk={() => void save()}
-      onCancel={() => onClose(false)}
-      width={560}
-      destroyOnHidden
-      okButtonProps={{ id: 'category-save' }}
-    >
+    <SaveDialog title={category ? `编辑：${category.name}` : '新增材料类别'} saving={saving} onSave={save} onCancel={() => onClose(false)} width={560} okId="category-save">
       <Form<CategoryForm>
         form={form}
         layout="vertical"
@@ -344,6 +334,6 @@ function CategoryDialog({ yearId, category, onClose }: { yearId: string; categor
           <Select mode="multiple" allowClear options={CATALOG_CANDIDATE_TYPES.map((t) => ({ value: t, label: CATALOG_CANDIDATE_TYPE_LABELS[t] }))} placeholder="全部考生类型" />
         </Form.Item>
       </Form>
-    </Modal>
+    </SaveDialog>
   );
 }

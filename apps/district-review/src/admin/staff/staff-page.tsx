@@ -31,6 +31,7 @@ import {
   useFeedback,
   type TableColumnsType,
 } from '@exam/ui';
+import { SaveDialog } from '../save-dialog';
 import { createSite, createStaff, fetchSites, fetchStaff, renameSite, staffAction, type StaffAction } from './staff-api';
 
 /** 考点与账号: the district's exam sites and staff accounts. */
@@ -130,16 +131,7 @@ function SiteDialog({ site, onClose }: { site: AdminSiteView | null; onClose: (c
     }
   };
   return (
-    <Modal
-      open
-      title={site ? `改名：${site.name}` : '新增考点'}
-      okText="保存"
-      cancelText="取消"
-      confirmLoading={saving}
-      onOk={() => void save()}
-      onCancel={() => onClose(false)}
-      destroyOnHidden
-    >
+    <SaveDialog title={site ? `改名：${site.name}` : '新增考点'} saving={saving} onSave={save} onCancel={() => onClose(false)}>
       <Form form={form} layout="vertical" initialValues={{ code: site?.code ?? '', name: site?.name ?? '' }} onFinish={() => void save()}>
         {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
         <Form.Item
@@ -165,7 +157,7 @@ function SiteDialog({ site, onClose }: { site: AdminSiteView | null; onClose: (c
         </Form.Item>
         <button type="submit" hidden />
       </Form>
-    </Modal>
+    </SaveDialog>
   );
 }
 
@@ -426,7 +418,7 @@ function CreateStaffDialog({ sites, onClose }: { sites: AdminSiteView[]; onClose
     }
   };
   return (
-    <Modal open title="新增审核员" okText="创建账号" cancelText="取消" confirmLoading={saving} onOk={() => void save()} onCancel={() => onClose(null)} destroyOnHidden>
+    <SaveDialog title="新增审核员" okText="创建账号" saving={saving} onSave={save} onCancel={() => onClose(null)}>
       <Form form={form} layout="vertical" initialValues={{ role: 'SITE_REVIEWER' }} onFinish={() => void save()}>
         {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
         <Form.Item label="角色" name="role" rules={[{ required: true, message: '请选择角色' }]}>
@@ -467,7 +459,7 @@ function CreateStaffDialog({ sites, onClose }: { sites: AdminSiteView[]; onClose
         </Typography.Paragraph>
         <button type="submit" hidden />
       </Form>
-    </Modal>
+    </SaveDialog>
   );
 }
 

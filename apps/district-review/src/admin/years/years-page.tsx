@@ -2,7 +2,8 @@ import { useCallback, useRef, useState } from 'react';
 import type { AdminYearView } from '@exam/api';
 import { isApiClientError } from '@exam/session';
 import { describeError, useApiResource } from '@exam/review-ui';
-import { Alert, Button, Card, Flex, Form, Input, Modal, Popconfirm, Select, Table, Tag, Typography, useFeedback, type TableColumnsType } from '@exam/ui';
+import { Alert, Button, Card, Flex, Form, Input, Popconfirm, Select, Table, Tag, Typography, useFeedback, type TableColumnsType } from '@exam/ui';
+import { SaveDialog } from '../save-dialog';
 import { createYear, deleteGuide, fetchYears, updateYear, uploadGuide } from './years-api';
 
 const WINDOW_STATE: Record<AdminYearView['windowState'], { label: string; color: string }> = {
@@ -244,18 +245,7 @@ function YearDialog({ year, onClose }: { year: AdminYearView | null; onClose: (c
   );
 
   return (
-    <Modal
-      open
-      title={year ? `编辑：${year.name}` : '新建考试年度'}
-      okText="保存"
-      cancelText="取消"
-      confirmLoading={saving}
-      onOk={() => void save()}
-      onCancel={() => onClose(false)}
-      width={560}
-      destroyOnHidden
-      okButtonProps={{ id: 'year-save' }}
-    >
+    <SaveDialog title={year ? `编辑：${year.name}` : '新建考试年度'} saving={saving} onSave={save} onCancel={() => onClose(false)} width={560} okId="year-save">
       <Form<YearForm>
         form={form}
         layout="vertical"
@@ -310,6 +300,6 @@ function YearDialog({ year, onClose }: { year: AdminYearView | null; onClose: (c
           <Input.TextArea autoSize={{ minRows: 3, maxRows: 8 }} data-testid="year-notices" />
         </Form.Item>
       </Form>
-    </Modal>
+    </SaveDialog>
   );
 }
